@@ -62,12 +62,20 @@ func (gonbSink) Update(id, s string) {
 func (gonbSink) Text(s string) { fmt.Fprint(os.Stdout, s) }
 func (gonbSink) Rich() bool    { return true }
 
-func (t textSink) HTML(s string)      { fmt.Fprintln(t.w, s) }
+func (t textSink) HTML(s string)      { fmt.Fprintln(t.writer(), s) }
 func (t textSink) Update(_, _ string) {}
-func (t textSink) Text(s string)      { fmt.Fprint(t.w, s) }
+func (t textSink) Text(s string)      { fmt.Fprint(t.writer(), s) }
 func (textSink) Rich() bool           { return false }
 
-// textSink writes plain text to w.
+// writer returns w, or the current os.Stdout when w is nil.
+func (t textSink) writer() io.Writer {
+	if t.w == nil {
+		return os.Stdout
+	}
+	return t.w
+}
+
+// textSink writes plain text to w (os.Stdout when nil).
 type textSink struct{ w io.Writer }
 
 var (
@@ -79,7 +87,7 @@ func defaultSink() sink {
 	if gonbui.IsNotebook {
 		return gonbSink{}
 	}
-	return textSink{w: os.Stdout}
+	return textSink{}
 }
 
 func output() sink {
