@@ -1,0 +1,203 @@
+package plots
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/embedclassify/embedclassify/lib/mlp"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Default sizes of the history charts: the tutorial's figure, 20 × 8 in.
+const (
+	HistoryWidth  = 20 * vg.Inch
+	HistoryHeight = 8 * vg.Inch
+)
+
+// NamedHistory is one training run to compare with others.
+type NamedHistory struct {
+	Name    string // legend name of the run, e.g. "gemini-embedding-001"
+	History *mlp.History
+}
+
+// History draws the tutorial's training-history figure (plot_history): two
+// panels side by side, "Loss" and "Accuracy", each with a "Train" and, when
+// the history has validation data, a "Validation" line over the epochs
+// (1, 2, ...). Accuracy is drawn on a fixed 0–1 axis and loss from 0.
+//
+// Options: WithTitle (a title over both panels; none by default),
+// WithSize (default 20 × 8 in), WithDPI.
+func History(h *mlp.History, opts ...Option) (*Chart, error) {
+	if err := checkHistory("history", h); err != nil {
+		return nil, err
+	}
+	return historyChart([]NamedHistory{{History: h}}, opts)
+}
+
+// CompareHistories draws several training runs on one two-panel figure
+// like History's: each run has its own colour, training as a solid line and
+// validation as a dashed one, with legend entries "<name> (Train)" and
+// "<name> (Validation)". Runs may have different numbers of epochs.
+//
+// Options: WithTitle, WithSize (default 20 × 8 in), WithDPI.
+func CompareHistories(runs []NamedHistory, opts ...Option) (*Chart, error) {
+	if len(runs) == 0 {
+		return nil, errors.New("plots: CompareHistories needs at least one run")
+	}
+	seen := map[string]bool{}
+	for i, r := range runs {
+		if r.Name == "" {
+			return nil, fmt.Errorf("plots: run %d has no name: name every run for the legend", i)
+		}
+		if seen[r.Name] {
+			return nil, fmt.Errorf("plots: two runs are named %q: give each run its own name", r.Name)
+		}
+		seen[r.Name] = true
+		if err := checkHistory(fmt.Sprintf("run %q", r.Name), r.History); err != nil {
+			return nil, err
+		}
+	}
+	return historyChart(runs, opts)
+}
+
+// checkHistory reports what makes h impossible to plot.
+func checkHistory(what string, h *mlp.History) error {
+	if h == nil {
+		return fmt.Errorf("plots: %s is nil", what)
+	}
+	n := len(h.Loss)
+	if n == 0 {
+		return fmt.Errorf("plots: %s has no epochs: train the classifier before plotting its history", what)
+	}
+	fields := []struct {
+		name     string
+		v        []float64
+		optional bool
+	}{
+		{"Loss", h.Loss, false},
+		{"Accuracy", h.Accuracy, false},
+		{"ValLoss", h.ValLoss, true},
+		{"ValAccuracy", h.ValAccuracy, true},
+	}
+	for _, f := range fields {
+		if f.optional && f.v == nil {
+			continue
+		}
+		if len(f.v) != n {
+			return fmt.Errorf("plots: %s has %d Loss values but %d %s values: every series needs one value per epoch",
+				what, n, len(f.v), f.name)
+		}
+		for i, v := range f.v {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("plots: %s %s at epoch %d is %v: training diverged; lower the learning rate", what, f.name, i+1, v)
+			}
+		}
+	}
+	if (h.ValLoss == nil) != (h.ValAccuracy == nil) {
+		return fmt.Errorf("plots: %s has only one of ValLoss and ValAccuracy", what)
+	}
+	return nil
+}
+
+func historyChart(runs []NamedHistory, opts []Option) (*Chart, error) {
+	o, err := buildOptions(HistoryWidth, HistoryHeight, opts)
+	if err != nil {
+		return nil, err
+	}
+	var loss, acc []series
+	single := len(runs) == 1 && runs[0].Name == ""
+	for i, r := range runs {
+		trainName, valName := r.Name+" (Train)", r.Name+" (Validation)"
+		trainColor, valColor := colorAt(i), colorAt(i)
+		dashed := true
+		if single {
+			// The tutorial's look: two colours, solid lines.
+			trainName, valName = "Train", "Validation"
+			valColor = colorAt(1)
+			dashed = false
+		}
+		h := r.History
+		loss = append(loss, series{name: trainName, ys: h.Loss, color: trainColor})
+		acc = append(acc, series{name: trainName, ys: h.Accuracy, color: trainColor})
+		if h.ValLoss != nil {
+			loss = append(loss, series{name: valName, ys: h.ValLoss, color: valColor, dashed: dashed})
+			acc = append(acc, series{name: valName, ys: h.ValAccuracy, color: valColor, dashed: dashed})
+		}
+	}
+	title := str(o.title, "")
+	text := []string{"Loss", "Accuracy", "Epoch"}
+	if title != "" {
+		text = append(text, title)
+	}
+	for _, s := range loss {
+		text = append(text, s.name)
+	}
+	render := func(c draw.Canvas) error {
+		lp, err := linePanel("Loss", "Loss", loss, []corner{topRight, bottomLeft, topLeft, bottomRight})
+		if err != nil {
+			return err
+		}
+		ap, err := linePanel("Accuracy", "Accuracy", acc, []corner{bottomRight, topLeft, bottomLeft, topRight})
+		if err != nil {
+			return err
+		}
+		// Loss is non-negative: start the axis at 0 and leave headroom.
+		lp.Y.Min = 0
+		lp.Y.Tick.Marker = niceTicks{}
+		lp.Y.Max *= 1.05
+		if lp.Y.Max <= 0 {
+			lp.Y.Max = 1
+		}
+		ap.Y.Min, ap.Y.Max = 0, 1
+		ap.Y.Tick.Marker = fractionTicks()
+
+		c = drawFigureTitle(c, title)
+		pad := vg.Length(float64(c.Size().X) * 0.01)
+		tiles := draw.Tiles{
+			Rows: 1, Cols: 2,
+			PadX:   vg.Length(float64(c.Size().X) * 0.04),
+			PadTop: pad, PadBottom: pad, PadLeft: pad, PadRight: 2 * pad,
+		}
+		plots := [][]*plot.Plot{{lp, ap}}
+		canvases := plot.Align(plots, tiles, c)
+		lp.Draw(canvases[0][0])
+		ap.Draw(canvases[0][1])
+		return nil
+	}
+	return &Chart{width: o.width, height: o.height, dpi: o.dpi, render: render, text: text}, nil
+}
+
+// linePanel is one panel of a history chart: ss over epochs 1, 2, ...
+func linePanel(title, yLabel string, ss []series, corners []corner) (*plot.Plot, error) {
+	p := newPlot(title, "Epoch", yLabel)
+	grid := plotter.NewGrid()
+	grid.Vertical.Color, grid.Horizontal.Color = gridColor, gridColor
+	grid.Vertical.Width, grid.Horizontal.Width = vg.Points(0.6), vg.Points(0.6)
+	p.Add(grid)
+	epochs := 0
+	for _, s := range ss {
+		xys := make(plotter.XYs, len(s.ys))
+		for i, y := range s.ys {
+			xys[i] = plotter.XY{X: float64(i + 1), Y: y}
+		}
+		line, points, err := plotter.NewLinePoints(xys)
+		if err != nil {
+			return nil, fmt.Errorf("plots: %s %s: %w", title, s.name, err)
+		}
+		line.LineStyle = s.lineStyle()
+		points.GlyphStyle = s.glyphStyle()
+		p.Add(line, points)
+		epochs = max(epochs, len(s.ys))
+	}
+	p.Add(&legend{entries: ss, corners: corners})
+	p.X.Min, p.X.Max = 1, float64(epochs)
+	if epochs == 1 {
+		p.X.Min, p.X.Max = 0.5, 1.5
+	}
+	p.X.Tick.Marker = integerTicks{}
+	return p, nil
+}

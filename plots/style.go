@@ -1,0 +1,340 @@
+package plots
+
+import (
+	"image/color"
+	"math"
+	"strconv"
+
+	xfont "golang.org/x/image/font"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Font sizes, in points. They are a little larger than matplotlib's so that
+// charts stay readable when pasted into a report.
+const (
+	figureTitleSize = 18
+	titleSize       = 16
+	labelSize       = 14
+	tickSize        = 12
+	legendSize      = 13
+)
+
+// sans is the bundled Liberation Sans (gonum/plot ships the font files, so
+// text never depends on the fonts installed on the machine).
+var sans = font.Font{Typeface: "Liberation", Variant: "Sans"}
+
+func textStyle(size vg.Length, bold bool) text.Style {
+	f := sans
+	if bold {
+		f.Weight = xfont.WeightBold
+	}
+	return text.Style{
+		Color:   color.Black,
+		Font:    font.From(f, size),
+		Handler: plot.DefaultTextHandler,
+	}
+}
+
+// palette10 is matplotlib's default colour cycle ("tab10"), so charts look
+// like the tutorial's.
+var palette10 = []color.RGBA{
+	{0x1f, 0x77, 0xb4, 0xff}, // blue
+	{0xff, 0x7f, 0x0e, 0xff}, // orange
+	{0x2c, 0xa0, 0x2c, 0xff}, // green
+	{0xd6, 0x27, 0x28, 0xff}, // red
+	{0x94, 0x67, 0xbd, 0xff}, // purple
+	{0x8c, 0x56, 0x4b, 0xff}, // brown
+	{0xe3, 0x77, 0xc2, 0xff}, // pink
+	{0x7f, 0x7f, 0x7f, 0xff}, // grey
+	{0xbc, 0xbd, 0x22, 0xff}, // olive
+	{0x17, 0xbe, 0xcf, 0xff}, // cyan
+}
+
+func colorAt(i int) color.RGBA { return palette10[i%len(palette10)] }
+
+var gridColor = color.Gray{Y: 0xdd}
+
+// newPlot returns a plot with this package's fonts and sizes.
+func newPlot(title, xLabel, yLabel string) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = title
+	p.Title.TextStyle = textStyle(titleSize, false)
+	p.Title.TextStyle.XAlign = draw.XCenter
+	p.Title.TextStyle.YAlign = draw.YTop
+	p.Title.Padding = vg.Points(8)
+	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
+		ax.Label.TextStyle.Font = font.From(sans, labelSize)
+		ax.Tick.Label.Font = font.From(sans, tickSize)
+		ax.Label.Padding = vg.Points(4)
+	}
+	p.X.Label.Text = xLabel
+	p.Y.Label.Text = yLabel
+	return p
+}
+
+// integerTicks marks whole numbers only (epochs): every one when there are
+// few, otherwise labelled multiples of 2, 5, 10, ... (with unlabelled minor
+// ticks at the other whole numbers when the step is 2 or 5).
+type integerTicks struct{}
+
+func (integerTicks) Ticks(min, max float64) []plot.Tick {
+	lo, hi := math.Ceil(min), math.Floor(max)
+	if hi < lo {
+		return nil
+	}
+	n := hi - lo + 1
+	step := 1.0
+	for _, s := range []float64{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000} {
+		step = s
+		if n/s <= 12 {
+			break
+		}
+	}
+	if n/step > 12 { // more than 120000 epochs: fall back to gonum's ticks
+		return plot.DefaultTicks{}.Ticks(min, max)
+	}
+	var ticks []plot.Tick
+	labelled := 0
+	for v := lo; v <= hi; v++ {
+		if math.Mod(v, step) == 0 {
+			ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', 0, 64)})
+			labelled++
+		} else if step <= 5 {
+			ticks = append(ticks, plot.Tick{Value: v})
+		}
+	}
+	if labelled == 0 { // e.g. epochs 1..1 with step 1 cannot happen, but 3..4 with step 5 can
+		ticks = append(ticks, plot.Tick{Value: lo, Label: strconv.FormatFloat(lo, 'f', 0, 64)})
+	}
+	return ticks
+}
+
+// fractionTicks labels 0, 0.2, ..., 1 with minor ticks every 0.1: the
+// accuracy axis.
+func fractionTicks() plot.ConstantTicks {
+	var ticks []plot.Tick
+	for i := 0; i <= 10; i++ {
+		t := plot.Tick{Value: float64(i) / 10}
+		if i%2 == 0 {
+			t.Label = strconv.FormatFloat(t.Value, 'f', 1, 64)
+		}
+		ticks = append(ticks, t)
+	}
+	return ticks
+}
+
+// drawFigureTitle draws a title across the top of c and returns the canvas
+// left below it.
+func drawFigureTitle(c draw.Canvas, title string) draw.Canvas {
+	if title == "" {
+		return c
+	}
+	sty := textStyle(figureTitleSize, true)
+	sty.XAlign = draw.XCenter
+	sty.YAlign = draw.YTop
+	pad := vg.Points(8)
+	c.FillText(sty, vg.Point{X: c.Center().X, Y: c.Max.Y - pad}, title)
+	h := sty.Rectangle(title).Size().Y
+	return draw.Crop(c, 0, 0, 0, -(h + 2*pad))
+}
+
+// series is one line of a line chart: Y values at X = 1, 2, ...
+type series struct {
+	name   string
+	ys     []float64
+	color  color.Color
+	dashed bool
+}
+
+func (s series) lineStyle() draw.LineStyle {
+	ls := draw.LineStyle{Color: s.color, Width: vg.Points(2)}
+	if s.dashed {
+		ls.Dashes = []vg.Length{vg.Points(7), vg.Points(4)}
+	}
+	return ls
+}
+
+func (s series) glyphStyle() draw.GlyphStyle {
+	return draw.GlyphStyle{Color: s.color, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}
+}
+
+// corner is a legend position inside the data area.
+type corner int
+
+const (
+	topRight corner = iota
+	bottomRight
+	topLeft
+	bottomLeft
+)
+
+// legend is a framed legend drawn inside the data area, in whichever of the
+// corners (tried in the order given) hides the fewest data points.
+// gonum's own legend has no frame and a fixed corner; a framed legend in the
+// emptiest corner never hides a curve's end, which is what readers look at.
+type legend struct {
+	entries []series
+	corners []corner
+}
+
+func (l *legend) style() text.Style {
+	sty := textStyle(legendSize, false)
+	sty.XAlign = draw.XLeft
+	sty.YAlign = draw.YCenter
+	return sty
+}
+
+// Plot implements plot.Plotter.
+func (l *legend) Plot(c draw.Canvas, p *plot.Plot) {
+	if len(l.entries) == 0 {
+		return
+	}
+	sty := l.style()
+	const (
+		margin = vg.Length(8)
+		pad    = vg.Length(6)
+		thumb  = vg.Length(28)
+		gap    = vg.Length(6)
+	)
+	var textW vg.Length
+	for _, e := range l.entries {
+		if w := sty.Width(e.name); w > textW {
+			textW = w
+		}
+	}
+	rowH := sty.Rectangle("Mg").Size().Y * 1.35
+	w := pad + thumb + gap + textW + pad
+	h := 2*pad + rowH*vg.Length(len(l.entries))
+
+	// Score each candidate box by the number of sampled curve points it covers.
+	xf, yf := p.Transforms(&c)
+	box := func(k corner) vg.Rectangle {
+		var r vg.Rectangle
+		switch k {
+		case topRight, bottomRight:
+			r.Max.X = c.Max.X - margin
+			r.Min.X = r.Max.X - w
+		default:
+			r.Min.X = c.Min.X + margin
+			r.Max.X = r.Min.X + w
+		}
+		switch k {
+		case topRight, topLeft:
+			r.Max.Y = c.Max.Y - margin
+			r.Min.Y = r.Max.Y - h
+		default:
+			r.Min.Y = c.Min.Y + margin
+			r.Max.Y = r.Min.Y + h
+		}
+		return r
+	}
+	corners := l.corners
+	if len(corners) == 0 {
+		corners = []corner{topRight, bottomRight, topLeft, bottomLeft}
+	}
+	best, bestScore := box(corners[0]), math.MaxInt
+	for _, k := range corners {
+		r := box(k)
+		score := 0
+		for _, e := range l.entries {
+			for i := range e.ys {
+				// Sample the segment from point i to point i+1.
+				steps := 16
+				if i == len(e.ys)-1 {
+					steps = 1
+				}
+				for s := 0; s < steps; s++ {
+					t := float64(s) / float64(steps)
+					x := float64(i+1) + t
+					y := e.ys[i]
+					if i+1 < len(e.ys) {
+						y += t * (e.ys[i+1] - e.ys[i])
+					}
+					pt := vg.Point{X: xf(x), Y: yf(y)}
+					if pt.X >= r.Min.X-4 && pt.X <= r.Max.X+4 && pt.Y >= r.Min.Y-4 && pt.Y <= r.Max.Y+4 {
+						score++
+					}
+				}
+			}
+		}
+		if score < bestScore {
+			best, bestScore = r, score
+		}
+	}
+
+	c.FillPolygon(color.NRGBA{R: 255, G: 255, B: 255, A: 220}, []vg.Point{
+		best.Min, {X: best.Max.X, Y: best.Min.Y}, best.Max, {X: best.Min.X, Y: best.Max.Y},
+	})
+	frame := draw.LineStyle{Color: color.Gray{Y: 0xbb}, Width: vg.Points(0.8)}
+	c.StrokeLines(frame, []vg.Point{
+		best.Min, {X: best.Max.X, Y: best.Min.Y}, best.Max, {X: best.Min.X, Y: best.Max.Y}, best.Min,
+	})
+	for i, e := range l.entries {
+		y := best.Max.Y - pad - rowH*(vg.Length(i)+0.5)
+		x0 := best.Min.X + pad
+		c.StrokeLine2(e.lineStyle(), x0, y, x0+thumb, y)
+		c.DrawGlyph(e.glyphStyle(), vg.Point{X: x0 + thumb/2, Y: y})
+		c.FillText(sty, vg.Point{X: x0 + thumb + gap, Y: y}, e.name)
+	}
+}
+
+// luminance returns the relative luminance (0 black to 1 white) of c.
+func luminance(c color.Color) float64 {
+	r, g, b, _ := c.RGBA()
+	lin := func(v uint32) float64 {
+		s := float64(v) / 0xffff
+		if s <= 0.04045 {
+			return s / 12.92
+		}
+		return math.Pow((s+0.055)/1.055, 2.4)
+	}
+	return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
+}
+
+// niceTicks labels round numbers (steps of 1, 2, 2.5 or 5 times a power of
+// ten), about five to ten of them, with an unlabelled minor tick halfway.
+// gonum's default often labels only two or three values.
+type niceTicks struct{}
+
+func (niceTicks) Ticks(min, max float64) []plot.Tick {
+	if !(max > min) || math.IsInf(max-min, 0) {
+		return plot.DefaultTicks{}.Ticks(min, max)
+	}
+	span := max - min
+	mag := math.Pow(10, math.Floor(math.Log10(span/5)))
+	step := mag
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		step = m * mag
+		if span/step <= 8 {
+			break
+		}
+	}
+	// Decimals needed to write a multiple of step exactly.
+	prec := 0
+	for s := step; math.Abs(s-math.Round(s)) > 1e-9*step && prec < 15; s *= 10 {
+		prec++
+	}
+	var ticks []plot.Tick
+	first := math.Ceil(min/step-1e-9) * step
+	for i := 0; ; i++ {
+		v := first + float64(i)*step
+		if v > max+1e-9*step {
+			break
+		}
+		if math.Abs(v) < 1e-12*step {
+			v = 0
+		}
+		ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', prec, 64)})
+		if mid := v + step/2; mid <= max {
+			ticks = append(ticks, plot.Tick{Value: mid})
+		}
+	}
+	if v := first - step/2; v >= min {
+		ticks = append(ticks, plot.Tick{Value: v})
+	}
+	return ticks
+}
