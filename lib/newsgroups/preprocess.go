@@ -1,0 +1,237 @@
+package newsgroups
+
+import (
+	"runtime"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/embedclassify/embedclassify/lib/frame"
+)
+
+// MaxChars is the length, in characters, at which the tutorial's
+// preprocessing cuts each text.
+const MaxChars = 5000
+
+// isWord reports whether r matches Python's \w on a str: a letter, a number
+// (decimal, digit or numeric: ², ½ count) or the underscore. Unlike Go's
+// regexp \w, it is Unicode-aware, so é, ß, µ and ª match; × and ÷ do not.
+func isWord(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '_'
+	}
+	return unicode.IsLetter(r) || unicode.IsNumber(r)
+}
+
+// isEmailChar is the class [\w\.-] of the tutorial's e-mail pattern.
+func isEmailChar(r rune) bool {
+	return r == '.' || r == '-' || isWord(r)
+}
+
+func decode(s string, i int) (rune, int) {
+	if c := s[i]; c < utf8.RuneSelf {
+		return rune(c), 1
+	}
+	return utf8.DecodeRuneInString(s[i:])
+}
+
+// RemoveEmails deletes every match of Python's re.sub(r'[\w\.-]+@[\w\.-]+',
+// ”, text), with Python's Unicode \w.
+func RemoveEmails(s string) string {
+	if strings.IndexByte(s, '@') < 0 {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	n := len(s)
+	for i := 0; i < n; {
+		r, sz := decode(s, i)
+		if !isEmailChar(r) {
+			i += sz
+			continue
+		}
+		start := i
+		for i < n {
+			r, sz = decode(s, i)
+			if !isEmailChar(r) {
+				break
+			}
+			i += sz
+		}
+		// The greedy run ends at i; a match needs '@' and at least one more
+		// class character. No shorter run from any start inside it can do
+		// better, so the scan resumes at i either way.
+		if i < n && s[i] == '@' {
+			k := i + 1
+			for k < n {
+				r, sz = decode(s, k)
+				if !isEmailChar(r) {
+					break
+				}
+				k += sz
+			}
+			if k > i+1 {
+				if b.Cap() == 0 {
+					b.Grow(len(s))
+				}
+				b.WriteString(s[last:start])
+				last, i = k, k
+			}
+		}
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// RemoveParenthesised deletes every match of Python's
+// re.sub(r"\([^()]*\)", "", text): innermost parenthesised spans, newlines
+// included, in one left-to-right pass.
+func RemoveParenthesised(s string) string {
+	i := strings.IndexByte(s, '(')
+	if i < 0 {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	n := len(s)
+	for i < n {
+		if s[i] != '(' {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < n && s[j] != '(' && s[j] != ')' {
+			j++
+		}
+		if j == n {
+			break // no ')' after i, and no '(' either: nothing more matches
+		}
+		if s[j] == '(' {
+			i = j
+			continue
+		}
+		if b.Cap() == 0 {
+			b.Grow(len(s))
+		}
+		b.WriteString(s[last:i])
+		last = j + 1
+		i = j + 1
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// Truncate returns the first n characters (code points) of s, like Python's
+// s[0:n]. An invalid UTF-8 byte counts as one character.
+func Truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	count := 0
+	for i := 0; i < len(s); {
+		if count == n {
+			return s[:i]
+		}
+		_, sz := decode(s, i)
+		i += sz
+		count++
+	}
+	return s
+}
+
+// Preprocess applies the tutorial's preprocess_newsgroup_data to one text,
+// with the same result, byte for byte, as the Python code:
+//
+//	d = re.sub(r'[\w\.-]+@[\w\.-]+', '', d)  # remove e-mail addresses
+//	d = re.sub(r"\([^()]*\)", "", d)          # remove parenthesised names
+//	d = d.replace("From: ", "")
+//	d = d.replace("\nSubject: ", "")
+//	d = d[0:5000]
+func Preprocess(text string) string {
+	text = RemoveEmails(text)
+	text = RemoveParenthesised(text)
+	if strings.Contains(text, "From: ") {
+		text = strings.ReplaceAll(text, "From: ", "")
+	}
+	if strings.Contains(text, "\nSubject: ") {
+		text = strings.ReplaceAll(text, "\nSubject: ", "")
+	}
+	return Truncate(text, MaxChars)
+}
+
+// PreprocessFrame is the tutorial's preprocess_newsgroup_data on a whole
+// dataset: a frame with Text (Preprocess of each document), Label (the
+// target), Class Name (its target name) and File, in dataset order. The texts
+// are processed in parallel on all cores.
+func PreprocessFrame(ds *Dataset) *frame.Frame {
+	if ds == nil {
+		return &frame.Frame{Text: []string{}, Label: []int{}, ClassName: []string{}}
+	}
+	n := len(ds.Data)
+	f := &frame.Frame{
+		Text:      PreprocessAll(ds.Data),
+		Label:     make([]int, n),
+		ClassName: make([]string, n),
+	}
+	if len(ds.Filenames) == n {
+		f.File = append([]string(nil), ds.Filenames...)
+	}
+	for i := range n {
+		t := -1
+		if i < len(ds.Target) {
+			t = ds.Target[i]
+		}
+		f.Label[i] = t
+		if t >= 0 && t < len(ds.TargetNames) {
+			f.ClassName[i] = ds.TargetNames[t]
+		}
+	}
+	return f
+}
+
+// PreprocessAll returns Preprocess of every text, computed in parallel on
+// all cores.
+func PreprocessAll(texts []string) []string {
+	out := make([]string, len(texts))
+	parallel(len(texts), func(i int) { out[i] = Preprocess(texts[i]) })
+	return out
+}
+
+// parallel calls fn(i) for i in [0, n) on GOMAXPROCS goroutines.
+func parallel(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	const chunk = 64
+	var next int64
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				mu.Lock()
+				lo := int(next)
+				next += chunk
+				mu.Unlock()
+				if lo >= n {
+					return
+				}
+				for i := lo; i < min(lo+chunk, n); i++ {
+					fn(i)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
