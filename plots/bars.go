@@ -199,14 +199,14 @@ func (b barChart) render(c draw.Canvas) error {
 	// looks ragged.
 	inside := false
 	for _, v := range b.values {
-		sty := textStyle(size, false)
+		sty := textStyle(size)
 		h := sty.Rectangle(b.format(v)).Size().Y
 		if v >= 0 && vg.Length((hi-clamp(v))/(hi-lo))*dataH < h+vg.Points(6) {
 			inside = true
 		}
 	}
 	for i, v := range b.values {
-		sty := textStyle(size, false)
+		sty := textStyle(size)
 		sty.XAlign = draw.XCenter
 		s := b.format(v)
 		h := sty.Rectangle(s).Size().Y

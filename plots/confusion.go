@@ -238,7 +238,7 @@ func drawConfusion(c draw.Canvas, title string, names []string, values [][]float
 	var styles []text.Style
 	for i := range n {
 		for j := range n {
-			sty := textStyle(size, false)
+			sty := textStyle(size)
 			sty.XAlign, sty.YAlign = draw.XCenter, draw.YCenter
 			col, err := cmap.At(math.Min(values[i][j], cmap.Max()))
 			if err == nil && luminance(col) < 0.3 {

@@ -156,16 +156,25 @@ func historyChart(runs []NamedHistory, opts []Option) (*Chart, error) {
 		ap.Y.Tick.Marker = fractionTicks()
 
 		c = drawFigureTitle(c, title)
+		// Panel titles are drawn here, level with each other over the data
+		// areas; plot.Align would shift titles with the panels' tick labels.
+		titleSty := lp.Title.TextStyle
+		titleH := titleSty.Rectangle("Loss").Size().Y + lp.Title.Padding
+		lp.Title.Text, ap.Title.Text = "", ""
 		pad := vg.Length(float64(c.Size().X) * 0.01)
 		tiles := draw.Tiles{
 			Rows: 1, Cols: 2,
 			PadX:   vg.Length(float64(c.Size().X) * 0.04),
-			PadTop: pad, PadBottom: pad, PadLeft: pad, PadRight: 2 * pad,
+			PadTop: pad + titleH, PadBottom: pad, PadLeft: pad, PadRight: 2 * pad,
 		}
 		plots := [][]*plot.Plot{{lp, ap}}
 		canvases := plot.Align(plots, tiles, c)
-		lp.Draw(canvases[0][0])
-		ap.Draw(canvases[0][1])
+		for i, p := range plots[0] {
+			p.Draw(canvases[0][i])
+			data := p.DataCanvas(canvases[0][i])
+			name := []string{"Loss", "Accuracy"}[i]
+			c.FillText(titleSty, vg.Point{X: data.Center().X, Y: data.Max.Y + titleH}, name)
+		}
 		return nil
 	}
 	return &Chart{width: o.width, height: o.height, dpi: o.dpi, render: render, text: text}, nil
