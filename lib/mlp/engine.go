@@ -1,0 +1,290 @@
+package mlp
+
+import (
+	"math"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+)
+
+// Tile sizes for splitting the large products into tasks. Each tile is
+// small enough that gonum's sgemm computes it serially (it goes parallel
+// only from four 64×64 blocks of output up), so the pool alone decides
+// what runs where and nothing is allocated per call.
+var (
+	tileRows = 32  // output rows per task of the hidden-layer product
+	tileCols = 128 // output columns per task, everywhere
+	tileK    = 256 // inner-dimension block, keeps a tile's operands in cache
+	gradRows = 64  // input dimensions per task of the fused weight-gradient and Adam pass
+)
+
+// engine holds the scratch space and worker pool for running a Model on
+// blocks of up to maxRows examples. It is created per call of Fit, Evaluate
+// or Predict and allocates nothing afterwards.
+type engine struct {
+	m       *Model
+	pool    *pool
+	maxRows int
+
+	// Current block.
+	x    []float32 // rows×in input, row-major (points into caller data or xb)
+	rows int
+
+	xb   []float32 // maxRows×in gathered training batch
+	h    []float32 // maxRows×hidden hidden activations, after ReLU
+	out  []float32 // maxRows×classes output layer (sigmoid values or logits)
+	dz   []float32 // maxRows×classes gradient of the batch loss at the output pre-activations
+	dh   []float32 // maxRows×hidden gradient at the hidden pre-activations
+	gw2t []float32 // classes×hidden
+	gb1  []float32 // hidden
+	gb2  []float32 // classes
+	gw1  [][]float32 // per-worker tile of the first kernel's gradient
+	// fullGW1, when not nil, receives the whole first-kernel gradient
+	// instead of Adam taking it tile by tile (for tests).
+	fullGW1 []float32
+
+	// Task functions, bound once so that running them allocates nothing.
+	forwardTask, backwardTask, gradTask func(worker, task int)
+	rowTiles, colTiles, gradTiles     int
+}
+
+func newEngine(m *Model, maxRows int, training bool) *engine {
+	e := &engine{m: m, pool: newPool(0), maxRows: maxRows}
+	e.h = make([]float32, maxRows*m.hidden)
+	e.out = make([]float32, maxRows*m.classes)
+	e.colTiles = ceilDiv(m.hidden, tileCols)
+	e.forwardTask = e.forwardTile
+	if training {
+		e.xb = make([]float32, maxRows*m.in)
+		e.dz = make([]float32, maxRows*m.classes)
+		e.dh = make([]float32, maxRows*m.hidden)
+		e.gw2t = make([]float32, m.classes*m.hidden)
+		e.gb1 = make([]float32, m.hidden)
+		e.gb2 = make([]float32, m.classes)
+		e.gw1 = make([][]float32, e.pool.workers)
+		for i := range e.gw1 {
+			e.gw1[i] = make([]float32, gradRows*tileCols)
+		}
+		e.gradTiles = ceilDiv(m.in, gradRows) * e.colTiles
+		e.backwardTask = e.backwardTile
+		e.gradTask = e.gradTile
+	}
+	return e
+}
+
+func (e *engine) close() { e.pool.stop() }
+
+func ceilDiv(a, b int) int { return (a + b - 1) / b }
+
+// forward computes the hidden activations and the output layer for the
+// rows×in block x.
+func (e *engine) forward(x []float32, rows int) {
+	m := e.m
+	e.x, e.rows = x, rows
+	e.rowTiles = ceilDiv(rows, tileRows)
+	e.pool.run(e.rowTiles*e.colTiles, e.forwardTask)
+
+	// Output layer: classes dot products per row, small enough to run here.
+	impl := blas32.Implementation()
+	out := e.out[:rows*m.classes]
+	for r := range rows {
+		hr := e.h[r*m.hidden : (r+1)*m.hidden]
+		for j := range m.classes {
+			out[r*m.classes+j] = impl.Sdot(m.hidden, hr, 1, m.w2t[j*m.hidden:(j+1)*m.hidden], 1) + m.b2[j]
+		}
+	}
+	if m.cfg.Output == Sigmoid {
+		for i, z := range out {
+			out[i] = sigmoid(z)
+		}
+	}
+}
+
+// forwardTile computes one tile of h = relu(x·w1 + b1).
+func (e *engine) forwardTile(_, t int) {
+	m := e.m
+	r0 := (t / e.colTiles) * tileRows
+	c0 := (t % e.colTiles) * tileCols
+	nr := min(tileRows, e.rows-r0)
+	nc := min(tileCols, m.hidden-c0)
+	h := e.h[r0*m.hidden+c0:]
+	for r := range nr {
+		copy(h[r*m.hidden:r*m.hidden+nc], m.b1[c0:c0+nc])
+	}
+	impl := blas32.Implementation()
+	for k0 := 0; k0 < m.in; k0 += tileK {
+		nk := min(tileK, m.in-k0)
+		impl.Sgemm(blas.NoTrans, blas.NoTrans, nr, nc, nk,
+			1, e.x[r0*m.in+k0:], m.in,
+			m.w1[k0*m.hidden+c0:], m.hidden,
+			1, h, m.hidden)
+	}
+	for r := range nr {
+		row := h[r*m.hidden : r*m.hidden+nc]
+		for i, v := range row {
+			if v < 0 {
+				row[i] = 0
+			}
+		}
+	}
+}
+
+func sigmoid(z float32) float32 {
+	return float32(1 / (1 + math.Exp(-float64(z))))
+}
+
+// lossAndGrad computes, for the current block with labels y, the sum of the
+// per-example losses and the number of correct predictions, and, if grad,
+// the gradient of the block's mean loss at the output pre-activations into
+// dz. The per-example loss is sparse categorical cross-entropy with the
+// output layer's values as logits: log Σⱼ exp(oⱼ) − o_y.
+func (e *engine) lossAndGrad(y []int, grad bool) (lossSum float64, correct int) {
+	k := e.m.classes
+	sig := e.m.cfg.Output == Sigmoid
+	inv := 1 / float64(e.rows)
+	for r := range e.rows {
+		o := e.out[r*k : (r+1)*k]
+		best, mx := 0, o[0]
+		for j, v := range o {
+			if v > mx {
+				best, mx = j, v
+			}
+		}
+		if best == y[r] {
+			correct++
+		}
+		var s float64
+		for _, v := range o {
+			s += math.Exp(float64(v - mx))
+		}
+		lse := float64(mx) + math.Log(s)
+		lossSum += lse - float64(o[y[r]])
+		if !grad {
+			continue
+		}
+		dz := e.dz[r*k : (r+1)*k]
+		for j, v := range o {
+			d := math.Exp(float64(v)-lse) * inv
+			if j == y[r] {
+				d -= inv
+			}
+			if sig {
+				d *= float64(v) * (1 - float64(v)) // σ'(z) = σ(z)(1−σ(z))
+			}
+			dz[j] = float32(d)
+		}
+	}
+	return lossSum, correct
+}
+
+// argmax returns the index of the largest value in s (the first on ties, as
+// NumPy's argmax).
+func argmax(s []float32) int {
+	best := 0
+	for j, v := range s {
+		if v > s[best] {
+			best = j
+		}
+	}
+	return best
+}
+
+// backward computes every gradient of the current batch's mean loss from dz
+// and applies one Adam step to all parameters.
+func (e *engine) backward() {
+	m := e.m
+	a := m.opt
+	a.begin()
+	e.smallGradients()
+	a.update(m.w2t, e.gw2t, a.m2t, a.v2t)
+	a.update(m.b2, e.gb2, a.mb2, a.vb2)
+	a.update(m.b1, e.gb1, a.mb1, a.vb1)
+	// First-layer kernel: gradient and Adam step fused, tile by tile.
+	e.pool.run(e.gradTiles, e.gradTask)
+}
+
+// smallGradients computes every gradient except the first kernel's: gb2,
+// gw2t and gb1, and dh, from which gradTile computes the first kernel's.
+func (e *engine) smallGradients() {
+	k := e.m.classes
+	// Output-layer bias gradient: column sums of dz.
+	for j := range k {
+		var s float32
+		for r := range e.rows {
+			s += e.dz[r*k+j]
+		}
+		e.gb2[j] = s
+	}
+	// Second-layer kernel gradient, hidden gradient and hidden bias gradient,
+	// by column tiles of the hidden layer. This reads w2t, so it must finish
+	// before w2t is updated.
+	e.pool.run(e.colTiles, e.backwardTask)
+}
+
+// backwardTile computes, for hidden columns [c0, c0+nc):
+//
+//	gw2t[:, c] = dzᵀ·h[:, c]
+//	dh[:, c]   = (dz·w2t[:, c]) ⊙ [h[:, c] > 0]
+//	gb1[c]     = column sums of dh[:, c]
+func (e *engine) backwardTile(_, t int) {
+	m, k, rows := e.m, e.m.classes, e.rows
+	c0 := t * tileCols
+	nc := min(tileCols, m.hidden-c0)
+	impl := blas32.Implementation()
+	impl.Sgemm(blas.Trans, blas.NoTrans, k, nc, rows,
+		1, e.dz, k, e.h[c0:], m.hidden,
+		0, e.gw2t[c0:], m.hidden)
+	impl.Sgemm(blas.NoTrans, blas.NoTrans, rows, nc, k,
+		1, e.dz, k, m.w2t[c0:], m.hidden,
+		0, e.dh[c0:], m.hidden)
+	gb := e.gb1[c0 : c0+nc]
+	clear(gb)
+	for r := range rows {
+		dh := e.dh[r*m.hidden+c0 : r*m.hidden+c0+nc]
+		h := e.h[r*m.hidden+c0 : r*m.hidden+c0+nc]
+		for i, v := range h {
+			if v <= 0 {
+				dh[i] = 0
+			}
+			gb[i] += dh[i]
+		}
+	}
+}
+
+// gradTile computes one tile of the first kernel's gradient, gw1 = xᵀ·dh,
+// into the worker's scratch and applies Adam to that tile of w1 at once,
+// while the gradient is still in cache.
+func (e *engine) gradTile(worker, t int) {
+	m := e.m
+	a := m.opt
+	r0 := (t / e.colTiles) * gradRows
+	c0 := (t % e.colTiles) * tileCols
+	nr := min(gradRows, m.in-r0)
+	nc := min(tileCols, m.hidden-c0)
+	g := e.gw1[worker]
+	blas32.Implementation().Sgemm(blas.Trans, blas.NoTrans, nr, nc, e.rows,
+		1, e.x[r0:], m.in, e.dh[c0:], m.hidden,
+		0, g, nc)
+	if e.fullGW1 != nil {
+		for r := range nr {
+			copy(e.fullGW1[(r0+r)*m.hidden+c0:], g[r*nc:(r+1)*nc])
+		}
+		return
+	}
+	for r := range nr {
+		off := (r0+r)*m.hidden + c0
+		a.update(m.w1[off:off+nc], g[r*nc:(r+1)*nc], a.m1[off:off+nc], a.v1[off:off+nc])
+	}
+}
+
+// softmaxInPlace replaces s with its softmax.
+func softmaxInPlace(s []float32) {
+	mx := s[argmax(s)]
+	var sum float64
+	for _, v := range s {
+		sum += math.Exp(float64(v - mx))
+	}
+	for i, v := range s {
+		s[i] = float32(math.Exp(float64(v-mx)) / sum)
+	}
+}
