@@ -30,14 +30,14 @@ type engine struct {
 	x    []float32 // rows×in input, row-major (points into caller data or xb)
 	rows int
 
-	xb   []float32 // maxRows×in gathered training batch
-	h    []float32 // maxRows×hidden hidden activations, after ReLU
-	out  []float32 // maxRows×classes output layer (sigmoid values or logits)
-	dz   []float32 // maxRows×classes gradient of the batch loss at the output pre-activations
-	dh   []float32 // maxRows×hidden gradient at the hidden pre-activations
-	gw2t []float32 // classes×hidden
-	gb1  []float32 // hidden
-	gb2  []float32 // classes
+	xb   []float32   // maxRows×in gathered training batch
+	h    []float32   // maxRows×hidden hidden activations, after ReLU
+	out  []float32   // maxRows×classes output layer (sigmoid values or logits)
+	dz   []float32   // maxRows×classes gradient of the batch loss at the output pre-activations
+	dh   []float32   // maxRows×hidden gradient at the hidden pre-activations
+	gw2t []float32   // classes×hidden
+	gb1  []float32   // hidden
+	gb2  []float32   // classes
 	gw1  [][]float32 // per-worker tile of the first kernel's gradient
 	// fullGW1, when not nil, receives the whole first-kernel gradient
 	// instead of Adam taking it tile by tile (for tests).
@@ -45,7 +45,7 @@ type engine struct {
 
 	// Task functions, bound once so that running them allocates nothing.
 	forwardTask, backwardTask, gradTask func(worker, task int)
-	rowTiles, colTiles, gradTiles     int
+	rowTiles, colTiles, gradTiles       int
 }
 
 func newEngine(m *Model, maxRows int, training bool) *engine {

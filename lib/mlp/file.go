@@ -191,7 +191,6 @@ func readFloats(r io.Reader, s []float32) error {
 	return nil
 }
 
-
 // SaveFile writes the model to the named file, replacing it.
 func (m *Model) SaveFile(path string) error {
 	f, err := os.Create(path)
