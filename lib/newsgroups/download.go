@@ -70,13 +70,13 @@ func CachePath(opt Options) (string, error) {
 // loadCached reads the archive from the cache, downloading it first when it
 // is missing. A cached archive that fails its checksum or cannot be read is
 // removed and downloaded again.
-func loadCached(ctx context.Context, opt *Options, parts []string) (*corpus, error) {
+func loadCached(ctx context.Context, opt *Options, parts []string, transform func([]byte) string) (*corpus, error) {
 	name, err := CachePath(*opt)
 	if err != nil {
 		return nil, err
 	}
 	if _, err := os.Stat(name); err == nil {
-		c, err := readArchiveFile(ctx, name, parts, opt.sha256())
+		c, err := readArchiveFile(ctx, name, parts, opt.sha256(), transform)
 		if err == nil || ctx.Err() != nil {
 			return c, err
 		}
@@ -88,7 +88,7 @@ func loadCached(ctx context.Context, opt *Options, parts []string) (*corpus, err
 	if err := Download(ctx, name, *opt); err != nil {
 		return nil, err
 	}
-	return readArchiveFile(ctx, name, parts, "")
+	return readArchiveFile(ctx, name, parts, "", transform)
 }
 
 func (o *Options) sha256() string {

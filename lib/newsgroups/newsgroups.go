@@ -181,7 +181,7 @@ func Load(ctx context.Context, opt Options) (*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := openCorpus(ctx, &opt, p.parts)
+	c, err := openCorpus(ctx, &opt, p.parts, p.transform)
 	if err != nil {
 		return nil, err
 	}
@@ -191,18 +191,29 @@ func Load(ctx context.Context, opt Options) (*Dataset, error) {
 // part is one of the train and test folders as scikit-learn's load_files
 // reads it: folder names sorted, then each folder's file names sorted.
 type part struct {
-	groups []string         // sorted folder names
-	files  map[string][]doc // folder -> documents (unsorted until finish)
+	groups []string          // sorted folder names
+	files  map[string][]*doc // folder -> documents (unsorted until finish)
 }
 
 type doc struct {
 	name string
-	body []byte // latin-1 bytes
+	text string // decoded and stripped (set by a worker)
 }
 
-type corpus struct {
-	source string
-	parts  map[string]*part // "train", "test"
+// transform decodes a document's latin-1 bytes and strips the parts the
+// plan removes.
+func (p *plan) transform(body []byte) string {
+	t := decodeLatin1(body)
+	if p.headers {
+		t = StripHeaders(t)
+	}
+	if p.footers {
+		t = StripFooters(t)
+	}
+	if p.quotes {
+		t = StripQuotes(t)
+	}
+	return t
 }
 
 // assemble builds the dataset: sklearn's cache order, subset, removal,
@@ -211,7 +222,7 @@ func (c *corpus) assemble(ctx context.Context, p *plan) (*Dataset, error) {
 	type entry struct {
 		file   string
 		target int
-		body   []byte
+		text   string
 	}
 	var entries []entry
 	var targetNames []string
@@ -223,9 +234,9 @@ func (c *corpus) assemble(ctx context.Context, p *plan) (*Dataset, error) {
 		var es []entry
 		for label, g := range pt.groups {
 			docs := pt.files[g]
-			slices.SortFunc(docs, func(a, b doc) int { return strings.Compare(a.name, b.name) })
+			slices.SortFunc(docs, func(a, b *doc) int { return strings.Compare(a.name, b.name) })
 			for _, d := range docs {
-				es = append(es, entry{g + "/" + d.name, label, d.body})
+				es = append(es, entry{g + "/" + d.name, label, d.text})
 			}
 		}
 		perm := randomstate.New(p.cacheSeed).Permutation(len(es))
@@ -288,21 +299,9 @@ func (c *corpus) assemble(ctx context.Context, p *plan) (*Dataset, error) {
 	for i, e := range entries {
 		ds.Filenames[i] = e.file
 		ds.Target[i] = e.target
+		ds.Data[i] = e.text
 	}
-	parallel(n, func(i int) {
-		t := decodeLatin1(entries[i].body)
-		if p.headers {
-			t = StripHeaders(t)
-		}
-		if p.footers {
-			t = StripFooters(t)
-		}
-		if p.quotes {
-			t = StripQuotes(t)
-		}
-		ds.Data[i] = t
-	})
-	return ds, ctx.Err()
+	return ds, nil
 }
 
 // decodeLatin1 decodes ISO-8859-1 bytes: every byte is the code point of the

@@ -38,53 +38,62 @@ func decode(s string, i int) (rune, int) {
 
 // RemoveEmails deletes every match of Python's re.sub(r'[\w\.-]+@[\w\.-]+',
 // ”, text), with Python's Unicode \w.
+//
+// Every match holds an '@', so the scan jumps from '@' to '@': a match is the
+// run of class characters just before an '@' (not reaching back before the
+// previous match) joined to the run just after it, when both are non-empty.
+// This is what the regular expression's leftmost-first search finds, since
+// '@' is not in the class and no run can reach past it.
 func RemoveEmails(s string) string {
-	if strings.IndexByte(s, '@') < 0 {
-		return s
-	}
 	var b strings.Builder
-	last := 0
-	n := len(s)
-	for i := 0; i < n; {
-		r, sz := decode(s, i)
-		if !isEmailChar(r) {
-			i += sz
-			continue
+	last := 0 // end of the previous match: the search resumes here
+	for from := 0; ; {
+		a := strings.IndexByte(s[from:], '@')
+		if a < 0 {
+			break
 		}
-		start := i
-		for i < n {
-			r, sz = decode(s, i)
+		a += from
+		from = a + 1
+		start := a
+		for start > last {
+			r, sz := decodeLast(s[last:start])
 			if !isEmailChar(r) {
 				break
 			}
-			i += sz
+			start -= sz
 		}
-		// The greedy run ends at i; a match needs '@' and at least one more
-		// class character. No shorter run from any start inside it can do
-		// better, so the scan resumes at i either way.
-		if i < n && s[i] == '@' {
-			k := i + 1
-			for k < n {
-				r, sz = decode(s, k)
-				if !isEmailChar(r) {
-					break
-				}
-				k += sz
-			}
-			if k > i+1 {
-				if b.Cap() == 0 {
-					b.Grow(len(s))
-				}
-				b.WriteString(s[last:start])
-				last, i = k, k
-			}
+		if start == a {
+			continue
 		}
+		end := a + 1
+		for end < len(s) {
+			r, sz := decode(s, end)
+			if !isEmailChar(r) {
+				break
+			}
+			end += sz
+		}
+		if end == a+1 {
+			continue
+		}
+		if b.Cap() == 0 {
+			b.Grow(len(s))
+		}
+		b.WriteString(s[last:start])
+		last, from = end, end
 	}
 	if last == 0 {
 		return s
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+func decodeLast(s string) (rune, int) {
+	if c := s[len(s)-1]; c < utf8.RuneSelf {
+		return rune(c), 1
+	}
+	return utf8.DecodeLastRuneInString(s)
 }
 
 // RemoveParenthesised deletes every match of Python's
@@ -100,8 +109,11 @@ func RemoveParenthesised(s string) string {
 	n := len(s)
 	for i < n {
 		if s[i] != '(' {
-			i++
-			continue
+			k := strings.IndexByte(s[i:], '(')
+			if k < 0 {
+				break
+			}
+			i += k
 		}
 		j := i + 1
 		for j < n && s[j] != '(' && s[j] != ')' {

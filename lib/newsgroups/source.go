@@ -12,8 +12,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // EnvData is the environment variable naming the archive or folder to load
@@ -37,7 +39,7 @@ func partOfFolder(name string) string {
 }
 
 // openCorpus reads the parts wanted from the source Options name.
-func openCorpus(ctx context.Context, opt *Options, parts []string) (*corpus, error) {
+func openCorpus(ctx context.Context, opt *Options, parts []string, transform func([]byte) string) (*corpus, error) {
 	src, origin := opt.Path, "Options.Path"
 	if src == "" {
 		src, origin = os.Getenv(EnvData), "$"+EnvData
@@ -48,11 +50,11 @@ func openCorpus(ctx context.Context, opt *Options, parts []string) (*corpus, err
 			return nil, fmt.Errorf("newsgroups: the dataset path %s (from %s) cannot be used: %w", src, origin, err)
 		}
 		if fi.IsDir() {
-			return readFolder(ctx, src, parts)
+			return readFolder(ctx, src, parts, transform)
 		}
-		return readArchiveFile(ctx, src, parts, "")
+		return readArchiveFile(ctx, src, parts, "", transform)
 	}
-	return loadCached(ctx, opt, parts)
+	return loadCached(ctx, opt, parts, transform)
 }
 
 // ctxReader stops reading when the context is cancelled.
@@ -70,7 +72,7 @@ func (c ctxReader) Read(p []byte) (int, error) {
 
 // readArchiveFile streams a .tar.gz file. When wantSHA is not "", the file's
 // SHA-256 is checked too.
-func readArchiveFile(ctx context.Context, name string, parts []string, wantSHA string) (*corpus, error) {
+func readArchiveFile(ctx context.Context, name string, parts []string, wantSHA string, transform func([]byte) string) (*corpus, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, fmt.Errorf("newsgroups: opening the archive: %w", err)
@@ -82,7 +84,7 @@ func readArchiveFile(ctx context.Context, name string, parts []string, wantSHA s
 		h = newHashingReader(f)
 		r = h
 	}
-	c, err := readArchive(ctx, r, name, parts...)
+	c, err := readArchive(ctx, r, name, parts, transform)
 	if err != nil {
 		return nil, err
 	}
@@ -99,15 +101,20 @@ func readArchiveFile(ctx context.Context, name string, parts []string, wantSHA s
 
 // readArchive reads the by-date dataset from a gzip-compressed tar stream,
 // keeping the documents of the parts named ("train", "test"; none means
-// both). Entries are matched by their path ending in
+// both), each passed through transform. Entries are matched by their path ending in
 // 20news-bydate-{train,test}/<group>/<file>; other entries are ignored. An
 // entry whose name is absolute or contains ".." makes the whole archive be
 // refused. name is used in error messages.
-func readArchive(ctx context.Context, r io.Reader, name string, parts ...string) (*corpus, error) {
+func readArchive(ctx context.Context, r io.Reader, name string, parts []string, transform func([]byte) string) (_ *corpus, err error) {
 	if len(parts) == 0 {
 		parts = []string{Train, Test}
 	}
-	c := &corpus{source: name, parts: map[string]*part{}}
+	c := newCorpus(name, transform)
+	defer func() {
+		if werr := c.wait(); err == nil && werr != nil {
+			err = werr
+		}
+	}()
 	br := bufio.NewReaderSize(ctxReader{ctx, r}, 1<<16)
 	zr, err := gzip.NewReader(br)
 	if err != nil {
@@ -181,10 +188,48 @@ func checkEntryName(name string) error {
 	return nil
 }
 
+// corpus collects the documents of an archive or folder. Documents are
+// decoded by worker goroutines while the reader goes on (gunzip is the slow,
+// serial part of loading).
+type corpus struct {
+	source    string
+	parts     map[string]*part // "train", "test"
+	transform func([]byte) string
+	jobs      chan job
+	wg        sync.WaitGroup
+}
+
+type job struct {
+	d    *doc
+	body []byte
+}
+
+func newCorpus(source string, transform func([]byte) string) *corpus {
+	c := &corpus{source: source, parts: map[string]*part{}, transform: transform, jobs: make(chan job, 256)}
+	for range max(runtime.GOMAXPROCS(0)-1, 1) {
+		c.wg.Go(func() {
+			for j := range c.jobs {
+				j.d.text = c.transform(j.body)
+			}
+		})
+	}
+	return c
+}
+
+// wait ends the workers and returns when all documents are decoded.
+func (c *corpus) wait() error {
+	if c.jobs != nil {
+		close(c.jobs)
+		c.wg.Wait()
+		c.jobs = nil
+	}
+	return nil
+}
+
 func (c *corpus) addGroup(pname, group string) *part {
 	pt := c.parts[pname]
 	if pt == nil {
-		pt = &part{files: map[string][]doc{}}
+		pt = &part{files: map[string][]*doc{}}
 		c.parts[pname] = pt
 	}
 	if _, ok := pt.files[group]; !ok {
@@ -195,7 +240,9 @@ func (c *corpus) addGroup(pname, group string) *part {
 
 func (c *corpus) add(pname, group, file string, body []byte) {
 	pt := c.addGroup(pname, group)
-	pt.files[group] = append(pt.files[group], doc{file, body})
+	d := &doc{name: file}
+	pt.files[group] = append(pt.files[group], d)
+	c.jobs <- job{d, body}
 }
 
 func (c *corpus) finish() {
@@ -209,8 +256,13 @@ func (c *corpus) finish() {
 }
 
 // readFolder reads an extracted dataset: dir/20news-bydate-{train,test}/<group>/<file>.
-func readFolder(ctx context.Context, dir string, parts []string) (*corpus, error) {
-	c := &corpus{source: dir, parts: map[string]*part{}}
+func readFolder(ctx context.Context, dir string, parts []string, transform func([]byte) string) (_ *corpus, err error) {
+	c := newCorpus(dir, transform)
+	defer func() {
+		if werr := c.wait(); err == nil && werr != nil {
+			err = werr
+		}
+	}()
 	for _, pname := range parts {
 		folder := trainFolder
 		if pname == Test {
