@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/embedclassify/embedclassify/lib/mlp"
 	"gonum.org/v1/plot"
@@ -154,6 +155,11 @@ func historyChart(runs []NamedHistory, opts []Option) (*Chart, error) {
 		}
 		ap.Y.Min, ap.Y.Max = 0, 1
 		ap.Y.Tick.Marker = fractionTicks()
+		// As many epoch labels as fit side by side in a panel.
+		for _, p := range []*plot.Plot{lp, ap} {
+			widest := p.X.Tick.Label.Width(strconv.Itoa(int(p.X.Max))) + vg.Points(16)
+			p.X.Tick.Marker = integerTicks{maxLabels: max(2, int(c.Size().X*0.4/widest))}
+		}
 
 		c = drawFigureTitle(c, title)
 		// Panel titles are drawn here, level with each other over the data
@@ -207,6 +213,5 @@ func linePanel(title, yLabel string, ss []series, corners []corner) (*plot.Plot,
 	if epochs == 1 {
 		p.X.Min, p.X.Max = 0.5, 1.5
 	}
-	p.X.Tick.Marker = integerTicks{}
 	return p, nil
 }

@@ -74,12 +74,21 @@ func newPlot(title, xLabel, yLabel string) *plot.Plot {
 	return p
 }
 
-// integerTicks marks whole numbers only (epochs): every one when there are
-// few, otherwise labelled multiples of 2, 5, 10, ... (with unlabelled minor
-// ticks at the other whole numbers when the step is 2 or 5).
-type integerTicks struct{}
+// integerTicks marks whole numbers only (epochs, counts): every one when
+// there are few; otherwise the first, then every other one (1, 3, 5, ...) or
+// multiples of 5, 10, 20, ..., with unlabelled minor ticks at the other whole
+// numbers when the step is 2 or 5.
+type integerTicks struct {
+	// maxLabels bounds the number of labels, so that they do not collide
+	// on a narrow axis; 0 means 12.
+	maxLabels int
+}
 
-func (integerTicks) Ticks(min, max float64) []plot.Tick {
+func (t integerTicks) Ticks(min, max float64) []plot.Tick {
+	maxLabels := float64(t.maxLabels)
+	if maxLabels <= 0 {
+		maxLabels = 12
+	}
 	lo, hi := math.Ceil(min), math.Floor(max)
 	if hi < lo {
 		return nil
@@ -88,25 +97,27 @@ func (integerTicks) Ticks(min, max float64) []plot.Tick {
 	step := 1.0
 	for _, s := range []float64{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000} {
 		step = s
-		if n/s <= 12 {
+		if n/s <= maxLabels {
 			break
 		}
 	}
-	if n/step > 12 { // more than 120000 epochs: fall back to gonum's ticks
+	if n/step > maxLabels { // more than 120000 epochs: fall back to gonum's ticks
 		return plot.DefaultTicks{}.Ticks(min, max)
 	}
 	var ticks []plot.Tick
-	labelled := 0
 	for v := lo; v <= hi; v++ {
-		if math.Mod(v, step) == 0 {
+		// The first value (epoch 1) is always labelled; with a step of 2
+		// the labels are lo, lo+2, ...; with larger steps, the multiples
+		// of the step not crowding the first label.
+		label := v == lo ||
+			(step == 2 && math.Mod(v-lo, 2) == 0) ||
+			(step != 2 && math.Mod(v, step) == 0 && v-lo >= 0.6*step)
+		switch {
+		case label:
 			ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', 0, 64)})
-			labelled++
-		} else if step <= 5 {
+		case step <= 5:
 			ticks = append(ticks, plot.Tick{Value: v})
 		}
-	}
-	if labelled == 0 { // e.g. epochs 1..1 with step 1 cannot happen, but 3..4 with step 5 can
-		ticks = append(ticks, plot.Tick{Value: lo, Label: strconv.FormatFloat(lo, 'f', 0, 64)})
 	}
 	return ticks
 }
