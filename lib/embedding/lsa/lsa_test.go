@@ -1,0 +1,104 @@
+package lsa
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+)
+
+var corpus = []string{
+	"The rocket launch to orbit was delayed by the weather at the space center.",
+	"NASA plans a new space station module and another rocket launch next year.",
+	"The shuttle reached orbit; the space station crew docked with the shuttle.",
+	"Encryption keys and the clipper chip: the government wants key escrow.",
+	"Public key encryption protects privacy; the chip's escrow worries us.",
+	"Strong encryption and key management for secure email privacy.",
+	"The doctor said the patient's disease responds to a new medicine.",
+	"Medicine for the disease: my doctor prescribed a drug for the patient.",
+	"Patients with this disease should see a doctor about medicine doses.",
+}
+
+func dot(a, b []float32) float64 {
+	var s float64
+	for i := range a {
+		s += float64(a[i]) * float64(b[i])
+	}
+	return s
+}
+
+func TestFitEmbedMeaningAndDeterminism(t *testing.T) {
+	ctx := context.Background()
+	m, err := Fit(ctx, corpus, Config{Dims: 3, MinDF: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Dim() != 3 {
+		t.Fatalf("Dim = %d, want 3", m.Dim())
+	}
+	v, err := m.Embed(ctx, []string{
+		"space shuttle rocket orbit",
+		"rocket launch into orbit",
+		"encryption key escrow chip",
+		"", // no known term
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if same, other := dot(v[0], v[1]), dot(v[0], v[2]); same <= other {
+		t.Errorf("similar texts not closer: cos(space, space)=%.3f <= cos(space, crypto)=%.3f", same, other)
+	}
+	if d := dot(v[0], v[0]); d < 0.999 || d > 1.001 {
+		t.Errorf("vector not normalised: |v|² = %f", d)
+	}
+	if dot(v[3], v[3]) != 0 {
+		t.Errorf("a text with no known term should get the zero vector, got %v", v[3])
+	}
+	m2, err := Fit(ctx, corpus, Config{Dims: 3, MinDF: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2, _ := m2.Embed(ctx, []string{"space shuttle rocket orbit"})
+	if !slices.Equal(v[0], v2[0]) || m.Model() != m2.Model() {
+		t.Errorf("two fits differ: %v %s vs %v %s", v[0], m.Model(), v2[0], m2.Model())
+	}
+	m3, _ := Fit(ctx, corpus[:8], Config{Dims: 3, MinDF: 1})
+	if m3.Model() == m.Model() {
+		t.Errorf("fits on different texts share the name %s", m.Model())
+	}
+}
+
+func TestFitErrors(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name  string
+		texts []string
+	}{
+		{"none", nil},
+		{"one", []string{"just one text"}},
+		{"no shared terms", []string{"alpha beta", "gamma delta"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := Fit(ctx, tc.texts, Config{}); !errors.Is(err, ErrTooFewTexts) {
+				t.Fatalf("err = %v, want ErrTooFewTexts", err)
+			}
+		})
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := Fit(cctx, corpus, Config{MinDF: 1}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled Fit: err = %v", err)
+	}
+}
+
+func TestTermKeys(t *testing.T) {
+	// Tokens of 2+ word characters, lower-cased; bigrams of neighbours.
+	a := termKeys(nil, "Hello, WORLD a x_1", true)
+	b := termKeys(nil, "hello world x_1", true)
+	if !slices.Equal(a, b) || len(a) != 5 {
+		t.Fatalf("keys %v vs %v", a, b)
+	}
+	if u := termKeys(nil, "hello world", false); len(u) != 2 {
+		t.Fatalf("unigrams only: %d keys", len(u))
+	}
+}

@@ -1,0 +1,81 @@
+package lsa
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// FNV-1a 64-bit constants.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+// termKeys appends to dst the hashed keys of the terms of text: its
+// lower-cased word tokens (runs of two or more letters, digits or
+// underscores, as scikit-learn's default token pattern) and, when bigrams is
+// true, each pair of consecutive tokens. Terms are hashed to 64 bits rather
+// than kept as strings: with a vocabulary of a few hundred thousand terms the
+// chance of any collision is below one in a hundred million.
+func termKeys(dst []uint64, text string, bigrams bool) []uint64 {
+	var prev uint64
+	havePrev := false
+	h := uint64(fnvOffset)
+	n := 0 // runes in the current token
+	emit := func() {
+		if n >= 2 {
+			dst = append(dst, h)
+			if bigrams && havePrev {
+				dst = append(dst, bigramKey(prev, h))
+			}
+			prev, havePrev = h, true
+		}
+		h, n = fnvOffset, 0
+	}
+	for i := 0; i < len(text); {
+		r, size := rune(text[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(text[i:])
+		}
+		i += size
+		if isWordRune(r) {
+			r = unicode.ToLower(r)
+			if r < utf8.RuneSelf {
+				h = (h ^ uint64(r)) * fnvPrime
+			} else {
+				var buf [utf8.UTFMax]byte
+				m := utf8.EncodeRune(buf[:], r)
+				for _, b := range buf[:m] {
+					h = (h ^ uint64(b)) * fnvPrime
+				}
+			}
+			n++
+			continue
+		}
+		emit()
+	}
+	emit()
+	return dst
+}
+
+// isWordRune reports whether r belongs to a token (\w in Go's and Python's
+// Unicode-aware regular expressions).
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+// bigramKey combines the keys of two consecutive tokens into the key of the
+// bigram, distinct from any unigram's key with overwhelming probability.
+func bigramKey(a, b uint64) uint64 {
+	x := a*0x9E3779B97F4A7C15 ^ (b + 0x632BE59BD9B4E019 + a<<6 + a>>2)
+	// splitmix64 finaliser for good mixing.
+	x ^= x >> 30
+	x *= 0xBF58476D1CE4E5B9
+	x ^= x >> 27
+	x *= 0x94D049BB133111EB
+	x ^= x >> 31
+	return x
+}
