@@ -364,15 +364,27 @@ func (p Problem) String() string {
 	return fmt.Sprintf("cell %d: %s", p.Cell, p.Message)
 }
 
-// Errors returns one Problem for every error output in the notebook's code
-// cells, with the error's text.
+// Errors returns one Problem for every code cell with an error output. Its
+// message holds the error and, before it, what the cell showed on stderr
+// or as HTML (GoNB reports compiler errors that way), as plain text.
 func (nb *Notebook) Errors() []Problem {
 	var ps []Problem
 	for i, c := range nb.Cells {
+		var context, errs []string
 		for _, o := range c.Outputs {
-			if o.Type == Error {
-				ps = append(ps, Problem{Cell: i, Message: o.Summary(2000)})
+			switch {
+			case o.Type == Error:
+				errs = append(errs, o.Summary(2000))
+			case o.Type == Stream && o.Name == "stderr":
+				context = append(context, o.Summary(2000))
+			case o.Type == DisplayData || o.Type == ExecuteResult:
+				if _, ok := o.Data["text/html"]; ok {
+					context = append(context, o.Summary(2000))
+				}
 			}
+		}
+		if len(errs) > 0 {
+			ps = append(ps, Problem{Cell: i, Message: strings.Join(append(context, errs...), "\n")})
 		}
 	}
 	return ps
