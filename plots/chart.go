@@ -180,6 +180,21 @@ func (c *Chart) Encode(w io.Writer, format Format) error {
 		}
 		out = canvas
 	}
+	if format == SVG {
+		// The SVG embeds Liberation Sans; for viewers that ignore embedded
+		// fonts (librsvg, some editors), name the metric-compatible Arial
+		// and Helvetica as fallbacks so that text keeps its measured width.
+		var buf bytes.Buffer
+		if _, err := out.WriteTo(&buf); err != nil {
+			return fmt.Errorf("plots: writing %s: %w", format, err)
+		}
+		svg := bytes.ReplaceAll(buf.Bytes(), []byte("font-family:Liberation Sans;"),
+			[]byte("font-family:'Liberation Sans',Arial,Helvetica,sans-serif;"))
+		if _, err := w.Write(svg); err != nil {
+			return fmt.Errorf("plots: writing %s: %w", format, err)
+		}
+		return nil
+	}
 	if _, err := out.WriteTo(w); err != nil {
 		return fmt.Errorf("plots: writing %s: %w", format, err)
 	}

@@ -157,6 +157,14 @@ func TestRenderSVG(t *testing.T) {
 			if !bytes.Contains(data, []byte("@font-face")) {
 				t.Error("SVG does not embed its font")
 			}
+			if !bytes.Contains(data, []byte("font-family:'Liberation Sans',Arial,Helvetica,sans-serif;")) {
+				t.Error("SVG text names no metric-compatible fallback fonts")
+			}
+			// Raster images in vector output are drawn upside down in PDF
+			// by gonum and dropped by librsvg: everything must be vector.
+			if bytes.Contains(data, []byte("<image")) {
+				t.Error("SVG holds a raster <image>")
+			}
 			w, h := c.Size()
 			if !bytes.Contains(data, []byte(`width="`+trimFloat(w.Points())+`pt"`)) ||
 				!bytes.Contains(data, []byte(`height="`+trimFloat(h.Points())+`pt"`)) {

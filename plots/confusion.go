@@ -163,6 +163,38 @@ func (m *cells) Plot(c draw.Canvas, p *plot.Plot) {
 	}
 }
 
+// colorStrip is a vertical colour scale drawn as thin vector bands.
+// plotter.ColorBar draws an image, which gonum's PDF writer turns upside
+// down and which SVG renderers such as librsvg leave out.
+type colorStrip struct {
+	cmap palette.ColorMap
+}
+
+// Plot implements plot.Plotter.
+func (s *colorStrip) Plot(c draw.Canvas, p *plot.Plot) {
+	const bands = 128
+	lo, hi := s.cmap.Min(), s.cmap.Max()
+	_, yf := p.Transforms(&c)
+	for i := range bands {
+		v0 := lo + (hi-lo)*float64(i)/bands
+		v1 := lo + (hi-lo)*float64(i+1)/bands
+		col, err := s.cmap.At(math.Min((v0+v1)/2, hi))
+		if err != nil {
+			continue
+		}
+		y0, y1 := yf(v0), yf(v1)
+		if i < bands-1 {
+			y1 += 0.5 // overlap the next band: no hairline seams
+		}
+		c.FillPolygon(col, []vg.Point{{X: c.Min.X, Y: y0}, {X: c.Max.X, Y: y0}, {X: c.Max.X, Y: y1}, {X: c.Min.X, Y: y1}})
+	}
+}
+
+// DataRange implements plot.DataRanger.
+func (s *colorStrip) DataRange() (xmin, xmax, ymin, ymax float64) {
+	return 0, 1, s.cmap.Min(), s.cmap.Max()
+}
+
 // DataRange implements plot.DataRanger.
 func (m *cells) DataRange() (xmin, xmax, ymin, ymax float64) {
 	n := float64(len(m.values))
@@ -193,7 +225,7 @@ func drawConfusion(c draw.Canvas, title string, names []string, values [][]float
 	cb := newPlot("", "", "")
 	cb.HideX()
 	cb.X.Padding, cb.Y.Padding = 0, 0
-	cb.Add(&plotter.ColorBar{ColorMap: cmap, Vertical: true})
+	cb.Add(&colorStrip{cmap: cmap})
 	cb.Y.Min, cb.Y.Max = cmap.Min(), cmap.Max()
 	if normalized {
 		cb.Y.Tick.Marker = fractionTicks()

@@ -64,7 +64,7 @@ var chartCases = []chartCase{
 		},
 		wantText: []string{"Embedders compared", "Loss", "Accuracy", "Epoch",
 			"gemini-embedding-001 (Train)", "gemini-embedding-001 (Validation)", "offline (Train)", "offline (Validation)"},
-		width: 10 * vg.Inch, height: 4 * vg.Inch,
+		width: 10 * vg.Inch, height: 5 * vg.Inch,
 	},
 	{
 		name:  "confusion_matrix",

@@ -11,7 +11,10 @@ import (
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden images in testdata/ from the current rendering")
+var (
+	update    = flag.Bool("update", false, "rewrite the golden images in testdata/ from the current rendering")
+	renderDir = flag.String("render", "", "write every test chart at its default size as PNG, SVG and PDF into this directory, for a look")
+)
 
 // Golden comparison tolerance: a pixel differs when one of its channels is
 // off by more than pixelTolerance (of 255); a rendering matches when at most
@@ -136,6 +139,29 @@ func TestGolden(t *testing.T) {
 			}
 			checkGolden(t, tc.name, img)
 		})
+	}
+}
+
+// TestRenderForReview writes the test charts at full size under -render.
+func TestRenderForReview(t *testing.T) {
+	if *renderDir == "" {
+		t.Skip("no -render directory given")
+	}
+	if err := os.MkdirAll(*renderDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range chartCases {
+		c, err := tc.build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range Formats() {
+			path := filepath.Join(*renderDir, tc.name+"."+string(f))
+			if err := c.Save(path); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("wrote %s", path)
+		}
 	}
 }
 

@@ -138,11 +138,18 @@ func historyChart(runs []NamedHistory, opts []Option) (*Chart, error) {
 		text = append(text, s.name)
 	}
 	render := func(c draw.Canvas) error {
-		lp, err := linePanel("Loss", "Loss", loss, []corner{topRight, bottomLeft, topLeft, bottomRight})
+		// One run: a legend in each panel, as in the tutorial. Several runs:
+		// one legend under both panels.
+		lossCorners := []corner{topRight, bottomLeft, topLeft, bottomRight}
+		accCorners := []corner{bottomRight, topLeft, bottomLeft, topRight}
+		if !single {
+			lossCorners, accCorners = nil, nil
+		}
+		lp, err := linePanel("Loss", "Loss", loss, lossCorners)
 		if err != nil {
 			return err
 		}
-		ap, err := linePanel("Accuracy", "Accuracy", acc, []corner{bottomRight, topLeft, bottomLeft, topRight})
+		ap, err := linePanel("Accuracy", "Accuracy", acc, accCorners)
 		if err != nil {
 			return err
 		}
@@ -162,6 +169,9 @@ func historyChart(runs []NamedHistory, opts []Option) (*Chart, error) {
 		}
 
 		c = drawFigureTitle(c, title)
+		if !single {
+			c = drawFigureLegend(c, loss)
+		}
 		// Panel titles are drawn here, level with each other over the data
 		// areas; plot.Align would shift titles with the panels' tick labels.
 		titleSty := lp.Title.TextStyle
@@ -187,6 +197,7 @@ func historyChart(runs []NamedHistory, opts []Option) (*Chart, error) {
 }
 
 // linePanel is one panel of a history chart: ss over epochs 1, 2, ...
+// With corners nil, the panel has no legend.
 func linePanel(title, yLabel string, ss []series, corners []corner) (*plot.Plot, error) {
 	p := newPlot(title, "Epoch", yLabel)
 	grid := plotter.NewGrid()
@@ -208,7 +219,9 @@ func linePanel(title, yLabel string, ss []series, corners []corner) (*plot.Plot,
 		p.Add(line, points)
 		epochs = max(epochs, len(s.ys))
 	}
-	p.Add(&legend{entries: ss, corners: corners})
+	if corners != nil {
+		p.Add(&legend{entries: ss, corners: corners})
+	}
 	p.X.Min, p.X.Max = 1, float64(epochs)
 	if epochs == 1 {
 		p.X.Min, p.X.Max = 0.5, 1.5

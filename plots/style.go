@@ -276,7 +276,8 @@ func (l *legend) Plot(c draw.Canvas, p *plot.Plot) {
 		}
 	}
 
-	c.FillPolygon(color.NRGBA{R: 255, G: 255, B: 255, A: 220}, []vg.Point{
+	// Opaque: gonum's PDF writer draws translucent white as grey.
+	c.FillPolygon(color.White, []vg.Point{
 		best.Min, {X: best.Max.X, Y: best.Min.Y}, best.Max, {X: best.Min.X, Y: best.Max.Y},
 	})
 	frame := draw.LineStyle{Color: color.Gray{Y: 0xbb}, Width: vg.Points(0.8)}
@@ -347,4 +348,49 @@ func (niceTicks) Ticks(min, max float64) []plot.Tick {
 		ticks = append(ticks, plot.Tick{Value: v})
 	}
 	return ticks
+}
+
+// drawFigureLegend draws entries in rows across the bottom of c, centred,
+// wrapping to as many rows as the width needs, and returns the canvas left
+// above it. Charts comparing several runs use it: their two panels share
+// one legend, too long to sit inside a panel without hiding curves.
+func drawFigureLegend(c draw.Canvas, entries []series) draw.Canvas {
+	if len(entries) == 0 {
+		return c
+	}
+	sty := textStyle(legendSize)
+	sty.XAlign = draw.XLeft
+	sty.YAlign = draw.YCenter
+	const (
+		thumb   = vg.Length(28)
+		gap     = vg.Length(6)
+		spacing = vg.Length(24) // between entries of a row
+		pad     = vg.Length(8)
+	)
+	width := func(e series) vg.Length { return thumb + gap + sty.Width(e.name) }
+	avail := c.Size().X - 2*pad
+	var rows [][]series
+	var rowW []vg.Length
+	for _, e := range entries {
+		w := width(e)
+		if n := len(rows); n > 0 && rowW[n-1]+spacing+w <= avail {
+			rows[n-1] = append(rows[n-1], e)
+			rowW[n-1] += spacing + w
+			continue
+		}
+		rows = append(rows, []series{e})
+		rowW = append(rowW, w)
+	}
+	rowH := sty.Rectangle("Mg").Size().Y * 1.4
+	for i, row := range rows {
+		y := c.Min.Y + pad + rowH*(vg.Length(len(rows)-1-i)+0.5)
+		x := c.Center().X - rowW[i]/2
+		for _, e := range row {
+			c.StrokeLine2(e.lineStyle(), x, y, x+thumb, y)
+			c.DrawGlyph(e.glyphStyle(), vg.Point{X: x + thumb/2, Y: y})
+			c.FillText(sty, vg.Point{X: x + thumb + gap, Y: y}, e.name)
+			x += width(e) + spacing
+		}
+	}
+	return draw.Crop(c, 0, 0, 2*pad+rowH*vg.Length(len(rows)), 0)
 }
