@@ -470,3 +470,50 @@ func TestNiceTicks(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderTwentyClasses renders what the full 20 Newsgroups would give:
+// 20 long class names and 20 epochs.
+func TestRenderTwentyClasses(t *testing.T) {
+	names := []string{
+		"alt.atheism", "comp.graphics", "comp.os.ms-windows.misc", "comp.sys.ibm.pc.hardware",
+		"comp.sys.mac.hardware", "comp.windows.x", "misc.forsale", "rec.autos", "rec.motorcycles",
+		"rec.sport.baseball", "rec.sport.hockey", "sci.crypt", "sci.electronics", "sci.med", "sci.space",
+		"soc.religion.christian", "talk.politics.guns", "talk.politics.mideast", "talk.politics.misc",
+		"talk.religion.misc",
+	}
+	counts := make([][]int, len(names))
+	for i := range counts {
+		counts[i] = make([]int, len(names))
+		for j := range counts[i] {
+			counts[i][j] = (i*7 + j*3) % 5
+		}
+		counts[i][i] = 300 + 10*i
+	}
+	cm, err := ConfusionMatrix(counts, names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &mlp.History{}
+	for i := range 20 {
+		h.Loss = append(h.Loss, 1/float64(i+1))
+		h.Accuracy = append(h.Accuracy, 1-1/float64(i+2))
+	}
+	hc, err := History(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]*Chart{"confusion_matrix_20": cm, "history_20_epochs": hc} {
+		img, err := c.Image()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ink, _ := inkStats(img); ink < 0.02 {
+			t.Errorf("%s: %.1f%% ink, looks blank", name, 100*ink)
+		}
+		if *renderDir != "" {
+			if err := c.Save(filepath.Join(*renderDir, name+".png")); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}

@@ -165,7 +165,7 @@ func historyChart(runs []NamedHistory, opts []Option) (*Chart, error) {
 		// As many epoch labels as fit side by side in a panel.
 		for _, p := range []*plot.Plot{lp, ap} {
 			widest := p.X.Tick.Label.Width(strconv.Itoa(int(p.X.Max))) + vg.Points(16)
-			p.X.Tick.Marker = integerTicks{maxLabels: max(2, int(c.Size().X*0.4/widest))}
+			p.X.Tick.Marker = integerTicks{maxLabels: max(2, int(c.Size().X*0.45/widest))}
 		}
 
 		c = drawFigureTitle(c, title)
