@@ -1,0 +1,88 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"time"
+)
+
+// progress writes a run's steps and progress bars to a terminal (stderr).
+// On a terminal a bar redraws itself in place; elsewhere (a log file, CI)
+// it prints a line at every 10% so logs stay short.
+type progress struct {
+	mu       sync.Mutex
+	w        io.Writer
+	quiet    bool
+	tty      bool
+	start    time.Time
+	barOpen  bool // a bar is drawn on the current line
+	lastTick int  // last 10% step printed when not a terminal
+	lastName string
+}
+
+func newProgress(w io.Writer, quiet bool) *progress {
+	p := &progress{w: w, quiet: quiet, start: time.Now(), lastTick: -1}
+	if f, ok := w.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			p.tty = true
+		}
+	}
+	return p
+}
+
+// Step prints one line.
+func (p *progress) Step(msg string) {
+	if p.quiet {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.endBar()
+	fmt.Fprintf(p.w, "[%5.1fs] %s\n", time.Since(p.start).Seconds(), msg)
+}
+
+// Bar shows done of total under name.
+func (p *progress) Bar(name string, done, total int) {
+	if p.quiet || total <= 0 {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if name != p.lastName {
+		p.endBar()
+		p.lastName, p.lastTick = name, -1
+	}
+	const width = 30
+	filled := width * done / total
+	line := fmt.Sprintf("%-12s %3d%% |%s%s| %d/%d", name, 100*done/total,
+		strings.Repeat("█", filled), strings.Repeat(" ", width-filled), done, total)
+	if p.tty {
+		fmt.Fprintf(p.w, "\r%s", line)
+		p.barOpen = done < total
+		if done >= total {
+			fmt.Fprintln(p.w)
+		}
+		return
+	}
+	if tick := 10 * done / total; tick > p.lastTick {
+		p.lastTick = tick
+		fmt.Fprintln(p.w, line)
+	}
+}
+
+// Done ends a bar left open (for example by an interrupted run).
+func (p *progress) Done() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.endBar()
+}
+
+func (p *progress) endBar() {
+	if p.barOpen {
+		fmt.Fprintln(p.w)
+		p.barOpen = false
+	}
+}
