@@ -385,6 +385,9 @@ func TestEdgeCases(t *testing.T) {
 		}},
 		{"one class", func() (*Chart, error) { return ConfusionMatrix([][]int{{7}}, []string{"only"}) }},
 		{"no title", func() (*Chart, error) { return ConfusionMatrix(tutorialConfusion, classNames, WithTitle("")) }},
+		{"own axis titles", func() (*Chart, error) {
+			return ConfusionMatrix(tutorialConfusion, classNames, WithXLabel("Predicted"), WithYLabel(""))
+		}},
 		{"equal bars", func() (*Chart, error) { return Bars([]string{"a", "b"}, []float64{0, 0}) }},
 		{"fixed range", func() (*Chart, error) { return Bars([]string{"a", "b"}, []float64{2, 30}, WithYRange(0, 10)) }},
 		{"accuracy 0 and 1", func() (*Chart, error) { return AccuracyBy("", []string{"a", "b"}, []float64{0, 1}) }},

@@ -50,9 +50,10 @@ var viridisControls = []color.Color{
 // whichever reads better on the cell's colour, and a colour bar shows the
 // scale.
 //
-// Options: WithTitle (default DefaultConfusionTitle), Normalized (fractions
-// of each true class instead of counts), WithSize (default 9 × 8 in),
-// WithDPI.
+// Options: WithTitle (default DefaultConfusionTitle), WithXLabel (default
+// "Predicted label"), WithYLabel (default "True label"), Normalized
+// (fractions of each true class instead of counts), WithSize (default
+// 9 × 8 in), WithDPI.
 func ConfusionMatrix(counts [][]int, classNames []string, opts ...Option) (*Chart, error) {
 	n := len(classNames)
 	if n == 0 {
@@ -116,8 +117,15 @@ func ConfusionMatrix(counts [][]int, classNames []string, opts ...Option) (*Char
 	cmap.SetMax(maxV)
 
 	title := str(o.title, DefaultConfusionTitle)
+	xLabel, yLabel := str(o.xLabel, "Predicted label"), str(o.yLabel, "True label")
 	names := append([]string(nil), classNames...)
-	text := append([]string{"Predicted label", "True label"}, names...)
+	var text []string
+	for _, s := range []string{xLabel, yLabel} {
+		if s != "" {
+			text = append(text, s)
+		}
+	}
+	text = append(text, names...)
 	if title != "" {
 		text = append(text, title)
 	}
@@ -126,7 +134,7 @@ func ConfusionMatrix(counts [][]int, classNames []string, opts ...Option) (*Char
 	}
 
 	render := func(c draw.Canvas) error {
-		return drawConfusion(c, title, names, values, labels, cmap, o.normalize)
+		return drawConfusion(c, title, xLabel, yLabel, names, values, labels, cmap, o.normalize)
 	}
 	return &Chart{width: o.width, height: o.height, dpi: o.dpi, render: render, text: text}, nil
 }
@@ -201,11 +209,11 @@ func (m *cells) DataRange() (xmin, xmax, ymin, ymax float64) {
 	return -0.5, n - 0.5, -0.5, n - 0.5
 }
 
-func drawConfusion(c draw.Canvas, title string, names []string, values [][]float64, labels [][]string,
+func drawConfusion(c draw.Canvas, title, xLabel, yLabel string, names []string, values [][]float64, labels [][]string,
 	cmap palette.ColorMap, normalized bool) error {
 	n := len(names)
 	// The title is drawn centred over the cells, not over cells and labels.
-	p := newPlot("", "Predicted label", "True label")
+	p := newPlot("", xLabel, yLabel)
 	p.X.Padding, p.Y.Padding = 0, 0
 	p.X.Min, p.X.Max = -0.5, float64(n)-0.5
 	p.Y.Min, p.Y.Max = -0.5, float64(n)-0.5
