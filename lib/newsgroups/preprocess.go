@@ -36,8 +36,9 @@ func decode(s string, i int) (rune, int) {
 	return utf8.DecodeRuneInString(s[i:])
 }
 
-// RemoveEmails deletes every match of Python's re.sub(r'[\w\.-]+@[\w\.-]+',
-// ”, text), with Python's Unicode \w.
+// RemoveEmails deletes the e-mail addresses the tutorial removes: every match
+// of the pattern [\w\.-]+@[\w\.-]+ with Python's Unicode \w, as Python's
+// re.sub does.
 //
 // Every match holds an '@', so the scan jumps from '@' to '@': a match is the
 // run of class characters just before an '@' (not reaching back before the

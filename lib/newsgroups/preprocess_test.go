@@ -55,7 +55,7 @@ func TestStripMatchesScikitLearn(t *testing.T) {
 }
 
 // Python's \w on latin-1 characters U+0080..U+00FF, as printed by
-// ''.join(chr(c) for c in range(0x80, 0x100) if re.match(r'\w', chr(c))).
+// "".join(chr(c) for c in range(0x80, 0x100) if re.match(r'\w', chr(c)))
 const pythonWordLatin1 = "ª²³µ¹º¼½¾ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ"
 
 func TestIsWordLatin1(t *testing.T) {
