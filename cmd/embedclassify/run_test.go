@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/embedclassify/embedclassify/internal/shared"
+)
+
+func TestUsage(t *testing.T) {
+	tests := []struct {
+		args     []string
+		code     int
+		inStderr string
+	}{
+		{nil, 2, "usage: embedclassify COMMAND"},
+		{[]string{"help"}, 0, "commands:"},
+		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{[]string{"run", "--no-such-flag"}, 2, "flag provided but not defined"},
+		{[]string{"run", "extra"}, 2, "unexpected arguments"},
+		{[]string{"run", "-h"}, 0, "-train-per-class"},
+	}
+	for _, tt := range tests {
+		var stdout, stderr bytes.Buffer
+		code := mainErr(context.Background(), tt.args, &stdout, &stderr)
+		if code != tt.code || !strings.Contains(stderr.String(), tt.inStderr) {
+			t.Errorf("embedclassify %q: exit %d, stderr %q; want exit %d and %q", tt.args, code, stderr.String(), tt.code, tt.inStderr)
+		}
+	}
+}
+
+func TestRunWritesReport(t *testing.T) {
+	archive := shared.Archive(t)
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	args := []string{"run", "--data", archive, "--embedder", "local", "--epochs", "3", "--out", out, "--seed", "1"}
+	if code := mainErr(context.Background(), args, &stdout, &stderr); code != 0 {
+		t.Fatalf("embedclassify %q: exit %d\n%s", args, code, stderr.String())
+	}
+	for _, want := range []string{"test accuracy", "sci.electronics", "report written to"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
+		}
+	}
+	if !strings.Contains(stderr.String(), "Epoch 3/3") {
+		t.Errorf("stderr lacks the per-epoch log:\n%s", stderr.String())
+	}
+	var m struct {
+		Accuracy *float64 `json:"accuracy"`
+		Loss     *float64 `json:"loss"`
+		Settings struct {
+			Epochs int `json:"epochs"`
+		} `json:"settings"`
+	}
+	b, err := os.ReadFile(filepath.Join(out, "metrics.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &m); err != nil || m.Accuracy == nil || m.Loss == nil {
+		t.Fatalf("metrics.json lacks accuracy or loss (%v):\n%s", err, b)
+	}
+	if m.Settings.Epochs != 3 {
+		t.Errorf("metrics.json settings.epochs = %d, want 3", m.Settings.Epochs)
+	}
+}
+
+func TestRunFailsClearlyWithoutData(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	missing := filepath.Join(t.TempDir(), "nothing-here.tar.gz")
+	code := mainErr(context.Background(), []string{"run", "--data", missing, "--out", t.TempDir()}, &stdout, &stderr)
+	if code != 1 || !strings.Contains(stderr.String(), "nothing-here.tar.gz") {
+		t.Errorf("run with a missing archive: exit %d, stderr %q; want exit 1 naming the path", code, stderr.String())
+	}
+}
