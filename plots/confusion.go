@@ -192,7 +192,7 @@ func (s *colorStrip) Plot(c draw.Canvas, p *plot.Plot) {
 		}
 		y0, y1 := yf(v0), yf(v1)
 		if i < bands-1 {
-			y1 += 0.5 // overlap the next band: no hairline seams
+			y1++ // overlap the next band: no hairline seams
 		}
 		c.FillPolygon(col, []vg.Point{{X: c.Min.X, Y: y0}, {X: c.Max.X, Y: y0}, {X: c.Max.X, Y: y1}, {X: c.Min.X, Y: y1}})
 	}
@@ -254,7 +254,9 @@ func drawConfusion(c draw.Canvas, title, xLabel, yLabel string, names []string, 
 	titleSty := p.Title.TextStyle
 	titleH := vg.Length(0)
 	if title != "" {
-		titleH = titleSty.Rectangle(title).Size().Y + p.Title.Padding + vg.Points(8)
+		// Padding clears the colour bar's top tick label, which sticks out
+		// above the cells by half its height.
+		titleH = titleSty.Rectangle(title).Size().Y + vg.Points(tickSize) + vg.Points(8)
 	}
 	main := draw.Crop(c, 0, -stripW, 0, -titleH)
 	data := p.DataCanvas(main)
@@ -292,7 +294,15 @@ func drawConfusion(c draw.Canvas, title, xLabel, yLabel string, names []string, 
 	p.Add(&plotter.Labels{XYs: xys, Labels: strs, TextStyle: styles})
 	p.Draw(main)
 	if title != "" {
-		c.FillText(titleSty, vg.Point{X: data.Center().X, Y: data.Max.Y + titleH - vg.Points(8)}, title)
+		// Centred over the cells, or over cells and colour bar when wider
+		// than the cells, and kept inside the canvas.
+		x := data.Center().X
+		if w := titleSty.Width(title); w > data.Size().X {
+			x = (data.Min.X + data.Max.X + gap + cbAxisW + barW) / 2
+			x = max(x, c.Min.X+w/2)
+			x = min(x, c.Max.X-w/2)
+		}
+		c.FillText(titleSty, vg.Point{X: x, Y: data.Max.Y + titleH - vg.Points(8)}, title)
 	}
 
 	strip := draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
