@@ -96,9 +96,9 @@ func vectorString(v []float32) string {
 	return b.String()
 }
 
-// FormatFloat formats x as Python's repr does for a float32 value: the
-// shortest digits that round-trip, "1.0" for integers, scientific notation
-// below 1e-4 and from 1e16 up ("1.25e-05").
+// FormatFloat formats x as numpy prints a float32 scalar: the shortest
+// digits that round-trip, "1.0" for integers, scientific notation when the
+// magnitude is below 1e-4 or at least 1e16 ("1.25e-05", "1e+16").
 func FormatFloat(x float32) string {
 	v := float64(x)
 	switch {
@@ -109,14 +109,8 @@ func FormatFloat(x float32) string {
 	case math.IsInf(v, -1):
 		return "-inf"
 	}
-	e := strconv.FormatFloat(v, 'e', -1, 32) // d.ddde±XX
-	mant, expStr, _ := strings.Cut(e, "e")
-	exp, _ := strconv.Atoi(expStr)
-	if v != 0 && (exp < -4 || exp >= 16) {
-		if !strings.Contains(mant, ".") {
-			return mant + "e" + expStr
-		}
-		return e
+	if a := math.Abs(v); a != 0 && (a < 1e-4 || a >= 1e16) {
+		return strconv.FormatFloat(v, 'e', -1, 32) // d.ddde±XX, as numpy
 	}
 	s := strconv.FormatFloat(v, 'f', -1, 32)
 	if !strings.ContainsAny(s, ".") {
@@ -173,13 +167,17 @@ func (f *Frame) String() string {
 	var labels []string
 	for k, p := range pos {
 		if cut && k == MinRows/2 {
-			labels = append(labels, "...")
+			labels = append(labels, "..")
 		}
 		labels = append(labels, strconv.Itoa(f.indexAt(p)))
 	}
 	table := [][]string{append([]string{""}, labels...)}
 	for _, c := range cols {
-		cells := []string{c.name}
+		head := c.name
+		if c.isNum {
+			head = " " + head // pandas gives numeric column labels a leading space
+		}
+		cells := []string{head}
 		for k, p := range pos {
 			if cut && k == MinRows/2 {
 				cells = append(cells, "...")
@@ -190,8 +188,21 @@ func (f *Frame) String() string {
 	}
 	widths := make([]int, len(table))
 	for j, col := range table {
-		for _, s := range col {
+		for i, s := range col {
+			if cut && i == MinRows/2+1 {
+				continue // the dots row
+			}
 			widths[j] = max(widths[j], runeLen(s))
+		}
+	}
+	if cut {
+		// pandas writes "..." in columns wider than 3 characters, ".." in others.
+		for j := range table {
+			if widths[j] > 3 {
+				table[j][MinRows/2+1] = "..."
+			} else {
+				table[j][MinRows/2+1] = ".."
+			}
 		}
 	}
 	var b strings.Builder
