@@ -1,12 +1,186 @@
 package main
 
 import (
+	"bufio"
 	"context"
-	"errors"
+	"encoding/csv"
+	"encoding/json"
+	"flag"
+	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/embedclassify/embedclassify/lib/newsgroups"
 )
 
-// runData implements "embedclassify data".
+// dataRecord is one exported document; the JSON field order is the
+// documented one: file, label, class, text.
+type dataRecord struct {
+	File  string `json:"file"`
+	Label int    `json:"label"`
+	Class string `json:"class"`
+	Text  string `json:"text"`
+}
+
+// runData implements "embedclassify data": it writes the 20 Newsgroups
+// documents as JSON Lines or CSV, one record per document in dataset order.
 func runData(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return errors.New("'data' is not built yet")
+	fs := flag.NewFlagSet("embedclassify data", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		data       = fs.String("data", "", "20 Newsgroups `archive` (.tar.gz) or extracted folder (default: $EMBEDCLASSIFY_DATA, the cache, then a download)")
+		subset     = fs.String("subset", newsgroups.Train, "subset: train, test or all")
+		remove     = fs.String("remove", "", "`parts` to strip, comma-separated: headers,footers,quotes")
+		categories = fs.String("categories", "", "comma-separated `groups` to keep (default: all 20)")
+		raw        = fs.Bool("raw", false, "texts as loaded, without the tutorial's preprocessing")
+		format     = fs.String("format", "jsonl", "output format: jsonl or csv")
+		out        = fs.String("o", "", "output `file` (default: standard output)")
+		seed       = fs.Int64("seed", newsgroups.DefaultSeed, "scikit-learn's random_state for the document order")
+		noShuffle  = fs.Bool("no-shuffle", false, "keep scikit-learn's cache order (shuffle=False)")
+		cacheDir   = fs.String("cache-dir", "", "`folder` for the downloaded archive (default: the user cache folder)")
+		quiet      = fs.Bool("quiet", false, "no download progress on stderr")
+	)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: embedclassify data [flags]")
+		fmt.Fprintln(stderr, "\nWrites the 20 Newsgroups documents, one record per document in scikit-learn's order:")
+		fmt.Fprintln(stderr, `  {"file":"rec.autos/102994","label":7,"class":"rec.autos","text":"..."}`)
+		fmt.Fprintln(stderr, "\nflags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return err
+		}
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "embedclassify data: unexpected arguments %q\n", fs.Args())
+		return errUsage
+	}
+	if *format != "jsonl" && *format != "csv" {
+		fmt.Fprintf(stderr, "embedclassify data: unknown --format %q; valid formats are jsonl and csv\n", *format)
+		return errUsage
+	}
+
+	opt := newsgroups.Options{
+		Path:        *data,
+		CacheDir:    *cacheDir,
+		Subset:      *subset,
+		Remove:      splitList(*remove),
+		NoShuffle:   *noShuffle,
+		RandomState: newsgroups.Seed(*seed),
+	}
+	if c := splitList(*categories); len(c) > 0 {
+		opt.Categories = c
+	}
+	progress := newProgress(stderr, *quiet)
+	opt.Progress = func(done, total int64) {
+		if total > 0 {
+			progress.Bar("download", int(done>>10), int(total>>10))
+		}
+	}
+	ds, err := newsgroups.Load(ctx, opt)
+	progress.Done()
+	if err != nil {
+		return err
+	}
+	texts := ds.Data
+	if !*raw {
+		texts = newsgroups.PreprocessAll(ds.Data)
+	}
+
+	w, commit, err := openOutput(*out, stdout)
+	if err != nil {
+		return err
+	}
+	err = writeRecords(ctx, w, *format, ds, texts)
+	return commit(err)
+}
+
+// splitList splits a comma-separated flag value, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// openOutput returns the writer for -o (a temporary file renamed into place
+// by commit when everything was written) or stdout. commit flushes and
+// closes, and removes the partial file when err is not nil.
+func openOutput(name string, stdout io.Writer) (io.Writer, func(error) error, error) {
+	if name == "" || name == "-" {
+		bw := bufio.NewWriterSize(stdout, 1<<16)
+		return bw, func(err error) error {
+			if ferr := bw.Flush(); err == nil && ferr != nil {
+				err = fmt.Errorf("writing the output: %w", ferr)
+			}
+			return err
+		}, nil
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
+	if err != nil {
+		return nil, nil, fmt.Errorf("creating the output file: %w", err)
+	}
+	bw := bufio.NewWriterSize(tmp, 1<<16)
+	return bw, func(err error) error {
+		if err == nil {
+			err = bw.Flush()
+		}
+		if cerr := tmp.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = os.Rename(tmp.Name(), name)
+		}
+		if err != nil {
+			os.Remove(tmp.Name())
+			return fmt.Errorf("writing %s: %w", name, err)
+		}
+		return nil
+	}, nil
+}
+
+func writeRecords(ctx context.Context, w io.Writer, format string, ds *newsgroups.Dataset, texts []string) error {
+	class := func(i int) string {
+		if t := ds.Target[i]; t >= 0 && t < len(ds.TargetNames) {
+			return ds.TargetNames[t]
+		}
+		return ""
+	}
+	switch format {
+	case "csv":
+		cw := csv.NewWriter(w)
+		if err := cw.Write([]string{"file", "label", "class", "text"}); err != nil {
+			return err
+		}
+		for i, text := range texts {
+			if i%1024 == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if err := cw.Write([]string{ds.Filenames[i], strconv.Itoa(ds.Target[i]), class(i), text}); err != nil {
+				return err
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	default:
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		for i, text := range texts {
+			if i%1024 == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if err := enc.Encode(dataRecord{ds.Filenames[i], ds.Target[i], class(i), text}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 }
