@@ -65,6 +65,9 @@ func (f *Frame) Len() int {
 // Validate reports an error when the non-nil columns differ in length or a
 // Label has no ClassName.
 func (f *Frame) Validate() error {
+	if f == nil {
+		return nil
+	}
 	n := f.Len()
 	cols := []struct {
 		name string
@@ -111,6 +114,9 @@ func take[T any](col []T, pos []int) []T {
 }
 
 func (f *Frame) take(pos []int) *Frame {
+	if f == nil {
+		return &Frame{}
+	}
 	idx := make([]int, len(pos))
 	for i, p := range pos {
 		idx[i] = f.indexAt(p)
@@ -151,7 +157,7 @@ func (f *Frame) Head(n int) *Frame {
 // Classes returns the class names in EncodedLabel order: Classes()[c] is the
 // name of encoded label c. It returns nil before Sample (EncodedLabel nil).
 func (f *Frame) Classes() []string {
-	if f.EncodedLabel == nil || len(f.ClassName) != len(f.EncodedLabel) {
+	if f == nil || f.EncodedLabel == nil || len(f.ClassName) != len(f.EncodedLabel) {
 		return nil
 	}
 	var names []string
@@ -229,6 +235,9 @@ func canonicalColumn(name string) (string, bool) {
 // "Encoded Label", "Text" or "File" (Go field names such as "ClassName" work
 // too).
 func (f *Frame) ValueCounts(column string) (Counts, error) {
+	if f == nil {
+		f = &Frame{}
+	}
 	name, ok := canonicalColumn(column)
 	if !ok {
 		return Counts{}, fmt.Errorf("frame: no column %q to count; columns are %q, %q, %q, %q and %q",
@@ -291,6 +300,9 @@ func (f *Frame) ValueCounts(column string) (Counts, error) {
 
 // Clone returns a deep copy of f (embedding vectors included).
 func (f *Frame) Clone() *Frame {
+	if f == nil {
+		return nil
+	}
 	g := &Frame{
 		Text:         slices.Clone(f.Text),
 		Label:        slices.Clone(f.Label),

@@ -123,8 +123,18 @@ func TestHeadAndRows(t *testing.T) {
 		t.Errorf("Validate of ragged columns = %v", err)
 	}
 	var nilFrame *Frame
-	if nilFrame.Len() != 0 {
-		t.Error("nil frame has rows")
+	if nilFrame.Len() != 0 || nilFrame.Head(3).Len() != 0 || nilFrame.Classes() != nil || nilFrame.Validate() != nil {
+		t.Error("nil frame misbehaves")
+	}
+	if nilFrame.String() != "Empty DataFrame\nColumns: [Text, Label, Class Name]\nIndex: []" || !strings.Contains(nilFrame.HTML(), "<table") {
+		t.Error("nil frame does not print as an empty table")
+	}
+	if _, err := nilFrame.ValueCounts("Label"); err == nil {
+		t.Error("ValueCounts of a nil frame: no error")
+	}
+	ragged := &Frame{Text: []string{"a", "b"}, Label: []int{1}, Embeddings: [][]float32{{1}}}
+	if s := ragged.String(); !strings.Contains(s, "NaN") {
+		t.Errorf("ragged frame printed as\n%s", s)
 	}
 }
 

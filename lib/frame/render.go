@@ -161,8 +161,18 @@ func padRight(s string, w int) string {
 // characters with "...", and only the first and last 5 rows of a frame longer
 // than 60 rows.
 func (f *Frame) String() string {
+	if f == nil {
+		f = &Frame{}
+	}
 	pos, cut := f.rowsShown()
 	cols := f.columns()
+	if len(pos) == 0 {
+		names := make([]string, len(cols))
+		for i, c := range cols {
+			names[i] = c.name
+		}
+		return "Empty DataFrame\nColumns: [" + strings.Join(names, ", ") + "]\nIndex: []"
+	}
 	// Row labels, left-justified.
 	var labels []string
 	for k, p := range pos {
@@ -246,6 +256,9 @@ const htmlStyle = `<style scoped>
 // pandas DataFrame (same cells as String, HTML-escaped), for display in GoNB
 // with gonbui.DisplayHTML.
 func (f *Frame) HTML() string {
+	if f == nil {
+		f = &Frame{}
+	}
 	pos, cut := f.rowsShown()
 	cols := f.columns()
 	var b strings.Builder
