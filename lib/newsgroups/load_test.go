@@ -321,6 +321,23 @@ func TestDownload(t *testing.T) {
 		}
 	})
 
+	t.Run("default cache folder", func(t *testing.T) {
+		xdg := t.TempDir()
+		t.Setenv("XDG_CACHE_HOME", xdg)
+		t.Setenv("HOME", xdg)
+		opt := Options{URLs: []string{srv.URL + "/ok"}, SHA256: sum(body)}
+		want := filepath.Join(xdg, "embedclassify", ArchiveName)
+		if got, err := CachePath(opt); err != nil || got != want {
+			t.Fatalf("CachePath = %q, %v; want %q", got, err, want)
+		}
+		if _, err := Load(ctx, opt); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(want); err != nil {
+			t.Errorf("the archive was not stored in the default cache: %v", err)
+		}
+	})
+
 	t.Run("checksum fail", func(t *testing.T) {
 		cache := t.TempDir()
 		_, err := Load(ctx, Options{CacheDir: cache, URLs: []string{srv.URL + "/ok"}})
