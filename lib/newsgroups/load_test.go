@@ -162,6 +162,18 @@ func TestLoadTinyArchiveAndFolder(t *testing.T) {
 	}
 }
 
+func TestLoadFolderHoldingTheArchive(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, ArchiveName), makeTarGz(t, tinyEntries()))
+	ds, err := Load(context.Background(), Options{Path: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ds.Len() != 9 {
+		t.Errorf("%d documents, want 9", ds.Len())
+	}
+}
+
 func TestLoadEnvironmentVariable(t *testing.T) {
 	t.Setenv(EnvData, tinyArchive(t))
 	ds, err := Load(context.Background(), Options{})

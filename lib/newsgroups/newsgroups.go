@@ -51,7 +51,8 @@ const (
 // subset, all categories, nothing removed, shuffled with random_state=42.
 type Options struct {
 	// Path is a .tar.gz archive or an extracted folder holding
-	// 20news-bydate-train/ and 20news-bydate-test/. When "", the variable
+	// 20news-bydate-train/ and 20news-bydate-test/ (a folder holding just
+	// 20news-bydate.tar.gz works too). When "", the variable
 	// EMBEDCLASSIFY_DATA is used, then the archive in CacheDir, then a
 	// download into CacheDir.
 	Path string

@@ -50,11 +50,27 @@ func openCorpus(ctx context.Context, opt *Options, parts []string, transform fun
 			return nil, fmt.Errorf("newsgroups: the dataset path %s (from %s) cannot be used: %w", src, origin, err)
 		}
 		if fi.IsDir() {
+			if !hasFolder(src, trainFolder) && !hasFolder(src, testFolder) {
+				// A folder holding the archive itself, like the shared data folder.
+				if a := filepath.Join(src, ArchiveName); isFile(a) {
+					return readArchiveFile(ctx, a, parts, "", transform)
+				}
+			}
 			return readFolder(ctx, src, parts, transform)
 		}
 		return readArchiveFile(ctx, src, parts, "", transform)
 	}
 	return loadCached(ctx, opt, parts, transform)
+}
+
+func hasFolder(dir, name string) bool {
+	fi, err := os.Stat(filepath.Join(dir, name))
+	return err == nil && fi.IsDir()
+}
+
+func isFile(name string) bool {
+	fi, err := os.Stat(name)
+	return err == nil && fi.Mode().IsRegular()
 }
 
 // ctxReader stops reading when the context is cancelled.
