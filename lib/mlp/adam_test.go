@@ -210,3 +210,43 @@ func TestAdamStepsMatchReference(t *testing.T) {
 		})
 	}
 }
+
+// TestMiniBatchesMatchReference trains two epochs of four unshuffled
+// batches (the last one partial), where each batch's forward pass is fused
+// into the previous batch's update, and compares with the reference stepping
+// through the same batches.
+func TestMiniBatchesMatchReference(t *testing.T) {
+	const in, hidden, classes, rows, batch = 150, 300, 4, 45, 12
+	x, y := synthetic(8, rows, in, classes, 0.3)
+	m, err := New(in, classes, Config{Hidden: hidden, BatchSize: batch, Epochs: 2, Patience: -1, Seed: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.noShuffle = true
+	ref := newRefNet(m)
+	h, err := m.Fit(context.Background(), x, y, nil, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for epoch := range 2 {
+		var sum float64
+		for s := 0; s < rows; s += batch {
+			e := min(s+batch, rows)
+			sum += ref.step(x[s:e], y[s:e]) * float64(e-s)
+		}
+		if want := sum / rows; math.Abs(h.Loss[epoch]-want) > 1e-5 {
+			t.Errorf("epoch %d: loss %.7f, reference %.7f", epoch+1, h.Loss[epoch], want)
+		}
+	}
+	w1, b1, w2, b2 := m.Weights()
+	for i, got := range [][]float32{w1, b1, w2, b2} {
+		want := ref.params()[i]
+		var worst float64
+		for j := range got {
+			worst = math.Max(worst, math.Abs(float64(got[j])-want[j]))
+		}
+		if worst > 2e-6 {
+			t.Errorf("parameter %d differs from the reference by up to %.3g", i, worst)
+		}
+	}
+}

@@ -7,15 +7,18 @@ import (
 	"gonum.org/v1/gonum/blas/blas32"
 )
 
-// Tile sizes for splitting the large products into tasks. Each tile is
-// small enough that gonum's sgemm computes it serially (it goes parallel
-// only from four 64×64 blocks of output up), so the pool alone decides
-// what runs where and nothing is allocated per call.
+// Tile sizes for splitting the large products into tasks. With gonum's
+// BLAS each tile must stay below four 64×64 blocks of output, the size from
+// which gonum's sgemm starts goroutines of its own: then the pool alone
+// decides what runs where and nothing is allocated per call. The openblas
+// build uses larger tiles (see openblas.go).
 var (
 	tileRows = 32  // output rows per task of the hidden-layer product
-	tileCols = 128 // output columns per task, everywhere
-	tileK    = 256 // inner-dimension block, keeps a tile's operands in cache
-	gradRows = 64  // input dimensions per task of the fused weight-gradient and Adam pass
+	tileCols = 128 // hidden units per task, everywhere
+	tileK    = 256 // inner-dimension block of the hidden-layer product
+	gradRows = 64  // input dimensions per step of the fused gradient/Adam/forward pass
+	gradCols = 768 // hidden units per task of the fused pass: long rows stream well from memory
+	gemmCols = 128 // most output columns per sgemm call in the fused pass
 )
 
 // engine holds the scratch space and worker pool for running a Model on
@@ -29,8 +32,13 @@ type engine struct {
 	// Current block.
 	x    []float32 // rows×in input, row-major (points into caller data or xb)
 	rows int
+	// next, when not nil during backward, is the next training batch: the
+	// fused pass that updates w1 also computes that batch's hidden layer
+	// from the updated weights while they are in cache.
+	next     []float32
+	nextRows int
 
-	xb   []float32   // maxRows×in gathered training batch
+	xb   [2][]float32 // two maxRows×in buffers for gathering training batches
 	h    []float32   // maxRows×hidden hidden activations, after ReLU
 	out  []float32   // maxRows×classes output layer (sigmoid values or logits)
 	dz   []float32   // maxRows×classes gradient of the batch loss at the output pre-activations
@@ -55,7 +63,7 @@ func newEngine(m *Model, maxRows int, training bool) *engine {
 	e.colTiles = ceilDiv(m.hidden, tileCols)
 	e.forwardTask = e.forwardTile
 	if training {
-		e.xb = make([]float32, maxRows*m.in)
+		e.xb = [2][]float32{make([]float32, maxRows*m.in), make([]float32, maxRows*m.in)}
 		e.dz = make([]float32, maxRows*m.classes)
 		e.dh = make([]float32, maxRows*m.hidden)
 		e.gw2t = make([]float32, m.classes*m.hidden)
@@ -63,9 +71,9 @@ func newEngine(m *Model, maxRows int, training bool) *engine {
 		e.gb2 = make([]float32, m.classes)
 		e.gw1 = make([][]float32, e.pool.workers)
 		for i := range e.gw1 {
-			e.gw1[i] = make([]float32, gradRows*tileCols)
+			e.gw1[i] = make([]float32, gradRows*gradCols)
 		}
-		e.gradTiles = ceilDiv(m.in, gradRows) * e.colTiles
+		e.gradTiles = ceilDiv(m.hidden, gradCols)
 		e.backwardTask = e.backwardTile
 		e.gradTask = e.gradTile
 	}
@@ -79,12 +87,17 @@ func ceilDiv(a, b int) int { return (a + b - 1) / b }
 // forward computes the hidden activations and the output layer for the
 // rows×in block x.
 func (e *engine) forward(x []float32, rows int) {
-	m := e.m
 	e.x, e.rows = x, rows
 	e.rowTiles = ceilDiv(rows, tileRows)
 	e.pool.run(e.rowTiles*e.colTiles, e.forwardTask)
+	e.outputLayer()
+}
 
-	// Output layer: classes dot products per row, small enough to run here.
+// outputLayer computes the output layer of the current block from its
+// hidden activations: classes dot products per row, small enough to run on
+// one goroutine.
+func (e *engine) outputLayer() {
+	m, rows := e.m, e.rows
 	impl := blas32.Implementation()
 	out := e.out[:rows*m.classes]
 	for r := range rows {
@@ -120,12 +133,7 @@ func (e *engine) forwardTile(_, t int) {
 			1, h, m.hidden)
 	}
 	for r := range nr {
-		row := h[r*m.hidden : r*m.hidden+nc]
-		for i, v := range row {
-			if v < 0 {
-				row[i] = 0
-			}
-		}
+		relu(h[r*m.hidden : r*m.hidden+nc])
 	}
 }
 
@@ -190,8 +198,11 @@ func argmax(s []float32) int {
 }
 
 // backward computes every gradient of the current batch's mean loss from dz
-// and applies one Adam step to all parameters.
-func (e *engine) backward() {
+// and applies one Adam step to all parameters. When next is not nil it then
+// makes the rows×in block next the current one and computes its hidden
+// layer and output with the updated weights, as forward would; most of that
+// work is done inside the weight update.
+func (e *engine) backward(next []float32, rows int) {
 	m := e.m
 	a := m.opt
 	a.begin()
@@ -199,8 +210,15 @@ func (e *engine) backward() {
 	a.update(m.w2t, e.gw2t, a.m2t, a.v2t)
 	a.update(m.b2, e.gb2, a.mb2, a.vb2)
 	a.update(m.b1, e.gb1, a.mb1, a.vb1)
-	// First-layer kernel: gradient and Adam step fused, tile by tile.
+	// First-layer kernel: gradient, Adam step and the next batch's hidden
+	// layer, fused, tile by tile.
+	e.next, e.nextRows = next, rows
 	e.pool.run(e.gradTiles, e.gradTask)
+	e.next = nil
+	if next != nil {
+		e.x, e.rows = next, rows
+		e.outputLayer()
+	}
 }
 
 // smallGradients computes every gradient except the first kernel's: gb2,
@@ -251,29 +269,67 @@ func (e *engine) backwardTile(_, t int) {
 	}
 }
 
-// gradTile computes one tile of the first kernel's gradient, gw1 = xᵀ·dh,
-// into the worker's scratch and applies Adam to that tile of w1 at once,
-// while the gradient is still in cache.
+// gradTile handles one strip of hidden units [c0, c0+nc) of the first
+// kernel, gradRows input dimensions at a time: it computes that block of the
+// gradient, gw1 = xᵀ·dh, into the worker's scratch, applies Adam to the
+// block of w1 while the gradient is in cache and, when a next batch is set,
+// adds the updated block's contribution to that batch's hidden layer,
+// h[:, c] += next[:, r]·w1[r, c], before the block leaves the cache. Each
+// strip's hidden columns belong to this task alone and are summed in a fixed
+// order, so results do not depend on scheduling.
 func (e *engine) gradTile(worker, t int) {
 	m := e.m
 	a := m.opt
-	r0 := (t / e.colTiles) * gradRows
-	c0 := (t % e.colTiles) * tileCols
-	nr := min(gradRows, m.in-r0)
-	nc := min(tileCols, m.hidden-c0)
+	c0 := t * gradCols
+	nc := min(gradCols, m.hidden-c0)
 	g := e.gw1[worker]
-	blas32.Implementation().Sgemm(blas.Trans, blas.NoTrans, nr, nc, e.rows,
-		1, e.x[r0:], m.in, e.dh[c0:], m.hidden,
-		0, g, nc)
-	if e.fullGW1 != nil {
-		for r := range nr {
-			copy(e.fullGW1[(r0+r)*m.hidden+c0:], g[r*nc:(r+1)*nc])
+	impl := blas32.Implementation()
+	fwd := e.next != nil && e.fullGW1 == nil
+	if fwd {
+		for r := range e.nextRows {
+			copy(e.h[r*m.hidden+c0:r*m.hidden+c0+nc], m.b1[c0:c0+nc])
 		}
-		return
 	}
-	for r := range nr {
-		off := (r0+r)*m.hidden + c0
-		a.update(m.w1[off:off+nc], g[r*nc:(r+1)*nc], a.m1[off:off+nc], a.v1[off:off+nc])
+	for r0 := 0; r0 < m.in; r0 += gradRows {
+		nr := min(gradRows, m.in-r0)
+		for j := 0; j < nc; j += gemmCols {
+			nj := min(gemmCols, nc-j)
+			impl.Sgemm(blas.Trans, blas.NoTrans, nr, nj, e.rows,
+				1, e.x[r0:], m.in, e.dh[c0+j:], m.hidden,
+				0, g[j:], nc)
+		}
+		if e.fullGW1 != nil {
+			for r := range nr {
+				copy(e.fullGW1[(r0+r)*m.hidden+c0:], g[r*nc:(r+1)*nc])
+			}
+			continue
+		}
+		for r := range nr {
+			off := (r0+r)*m.hidden + c0
+			a.update(m.w1[off:off+nc], g[r*nc:(r+1)*nc], a.m1[off:off+nc], a.v1[off:off+nc])
+		}
+		if fwd {
+			for j := 0; j < nc; j += gemmCols {
+				nj := min(gemmCols, nc-j)
+				impl.Sgemm(blas.NoTrans, blas.NoTrans, e.nextRows, nj, nr,
+					1, e.next[r0:], m.in, m.w1[r0*m.hidden+c0+j:], m.hidden,
+					1, e.h[c0+j:], m.hidden)
+			}
+		}
+	}
+	if fwd {
+		for r := range e.nextRows {
+			relu(e.h[r*m.hidden+c0 : r*m.hidden+c0+nc])
+		}
+	}
+}
+
+// relu replaces the negative values of s with zero.
+func relu(s []float32) {
+	for i, v := range s {
+		if v < 0 {
+			s[i] = 0
+		}
 	}
 }
 

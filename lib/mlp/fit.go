@@ -104,29 +104,44 @@ func (m *Model) Fit(ctx context.Context, x [][]float32, y []int, xVal [][]float3
 	for i := range perm {
 		perm[i] = i
 	}
-	yb := make([]int, bs)
+	yb := [2][]int{make([]int, bs), make([]int, bs)}
 
 	h := &History{}
 	stop := newEarlyStopping(cfg.Patience)
 	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
 		start := time.Now()
-		shuffle.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+		if !m.noShuffle {
+			shuffle.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+		}
 		var lossSum float64
 		var correct int
+		// gather copies batch s into buffer s%2 and returns it.
+		gather := func(s int) ([]float32, int) {
+			idx := perm[s*bs : min((s+1)*bs, n)]
+			xb := e.xb[s%2]
+			for r, i := range idx {
+				copy(xb[r*m.in:(r+1)*m.in], train[i*m.in:(i+1)*m.in])
+				yb[s%2][r] = y[i]
+			}
+			return xb, len(idx)
+		}
+		xb, rows := gather(0)
+		e.forward(xb, rows)
 		for s := range steps {
 			if err := ctx.Err(); err != nil {
 				return h, fmt.Errorf("mlp: training interrupted in epoch %d: %w", epoch, err)
 			}
-			idx := perm[s*bs : min((s+1)*bs, n)]
-			for r, i := range idx {
-				copy(e.xb[r*m.in:(r+1)*m.in], train[i*m.in:(i+1)*m.in])
-				yb[r] = y[i]
-			}
-			e.forward(e.xb, len(idx))
-			l, c := e.lossAndGrad(yb[:len(idx)], true)
+			l, c := e.lossAndGrad(yb[s%2][:e.rows], true)
 			lossSum += l
 			correct += c
-			e.backward()
+			// The update also runs the next batch forward, from the
+			// updated weights.
+			var next []float32
+			var nextRows int
+			if s+1 < steps {
+				next, nextRows = gather(s + 1)
+			}
+			e.backward(next, nextRows)
 		}
 		res := EpochResult{
 			Epoch: epoch, Epochs: cfg.Epochs, Steps: steps,

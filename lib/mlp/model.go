@@ -29,6 +29,8 @@ type Model struct {
 	w1, b1, w2t, b2 []float32
 
 	opt *adam // nil until the first Fit
+
+	noShuffle bool // for tests: keep the examples in order
 }
 
 // adam is Adam's state: the step count and the first and second moment of
@@ -208,7 +210,12 @@ func (a *adam) begin() {
 //
 //	m += (g−m)(1−β₁); v += (g²−v)(1−β₂); w −= α·m/(√v+ε)
 func (a *adam) update(w, g, m, v []float32) {
-	alpha, c1, c2, eps := a.alpha, a.oneMinusB1, a.oneMinusB2, float32(a.eps)
+	adamKernel(w, g, m, v, a.alpha, a.oneMinusB1, a.oneMinusB2, float32(a.eps))
+}
+
+// adamGeneric is the portable Adam kernel. The vector kernels perform the
+// same float32 operations in the same order and so give identical results.
+func adamGeneric(w, g, m, v []float32, alpha, c1, c2, eps float32) {
 	g = g[:len(w)]
 	m = m[:len(w)]
 	v = v[:len(w)]
@@ -218,6 +225,8 @@ func (a *adam) update(w, g, m, v []float32) {
 		vi := v[i] + (gi*gi-v[i])*c2
 		m[i] = mi
 		v[i] = vi
+		// The float64 square root rounded to float32 is the correctly
+		// rounded float32 square root, as VSQRTPS computes it.
 		w[i] -= alpha * mi / (float32(math.Sqrt(float64(vi))) + eps)
 	}
 }

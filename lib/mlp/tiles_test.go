@@ -1,0 +1,35 @@
+package mlp
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+)
+
+// BenchmarkTiles compares tile shapes on two epochs of the tutorial's
+// training. It runs only when MLP_TILES is set, for tuning.
+func BenchmarkTiles(b *testing.B) {
+	if os.Getenv("MLP_TILES") == "" {
+		b.Skip("set MLP_TILES=1 to tune tile sizes")
+	}
+	xa, ya := synthetic(1, 500, 3072, 4, 0.05)
+	defer func(a, c, d, e, f int) { gradRows, gradCols, gemmCols, tileCols, tileK = a, c, d, e, f }(gradRows, gradCols, gemmCols, tileCols, tileK)
+	configs := [][5]int{{64, 768, 128, 128, 256}, {64, 128, 128, 128, 256}, {32, 1536, 128, 128, 256}, {64, 384, 128, 128, 256}, {64, 768, 128, 128, 128}, {64, 768, 192, 64, 256}}
+	if BLAS() != "gonum (pure Go)" {
+		configs = [][5]int{{64, 768, 1 << 30, 256, 1 << 30}, {128, 768, 1 << 30, 256, 1 << 30}, {32, 1536, 1 << 30, 256, 1 << 30}, {64, 384, 1 << 30, 256, 1 << 30}, {64, 256, 1 << 30, 256, 1 << 30}, {64, 768, 256, 256, 1 << 30}, {16, 1536, 1 << 30, 256, 1 << 30}}
+	}
+	for _, t := range configs {
+		gradRows, gradCols, gemmCols, tileCols, tileK = t[0], t[1], t[2], t[3], t[4]
+		b.Run(fmt.Sprint(t), func(b *testing.B) {
+			cpu0 := cpuTime()
+			for b.Loop() {
+				m, _ := New(3072, 4, Config{Seed: 1, Patience: -1, Epochs: 2})
+				if _, err := m.Fit(context.Background(), xa[:400], ya[:400], xa[400:], ya[400:], nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+		})
+	}
+}
