@@ -282,7 +282,7 @@ func (c *corpus) assemble(ctx context.Context, p *plan) (*Dataset, error) {
 		}
 		entries = kept
 	}
-	if !(len(entries) > 0) {
+	if len(entries) == 0 {
 		return nil, fmt.Errorf("newsgroups: no documents selected from %s", c.source)
 	}
 	if !p.noShuffle {
