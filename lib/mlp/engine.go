@@ -39,14 +39,14 @@ type engine struct {
 	nextRows int
 
 	xb   [2][]float32 // two maxRows×in buffers for gathering training batches
-	h    []float32   // maxRows×hidden hidden activations, after ReLU
-	out  []float32   // maxRows×classes output layer (sigmoid values or logits)
-	dz   []float32   // maxRows×classes gradient of the batch loss at the output pre-activations
-	dh   []float32   // maxRows×hidden gradient at the hidden pre-activations
-	gw2t []float32   // classes×hidden
-	gb1  []float32   // hidden
-	gb2  []float32   // classes
-	gw1  [][]float32 // per-worker tile of the first kernel's gradient
+	h    []float32    // maxRows×hidden hidden activations, after ReLU
+	out  []float32    // maxRows×classes output layer (sigmoid values or logits)
+	dz   []float32    // maxRows×classes gradient of the batch loss at the output pre-activations
+	dh   []float32    // maxRows×hidden gradient at the hidden pre-activations
+	gw2t []float32    // classes×hidden
+	gb1  []float32    // hidden
+	gb2  []float32    // classes
+	gw1  [][]float32  // per-worker tile of the first kernel's gradient
 	// fullGW1, when not nil, receives the whole first-kernel gradient
 	// instead of Adam taking it tile by tile (for tests).
 	fullGW1 []float32
