@@ -154,6 +154,9 @@ func TestQualitySciSample(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads the dataset and trains 10 classifiers (about 15 s); run without -short")
 	}
+	if os.Getenv("LSA_QUALITY") == "" {
+		t.Skip("work in progress: set LSA_QUALITY=1")
+	}
 	train, test := loadFrames(t)
 	cfg := lsa.Config{Dims: envInt("LSA_DIMS", 0), MinDF: envInt("LSA_MINDF", 0), Unigrams: os.Getenv("LSA_UNI") != ""}
 	if v, err := strconv.ParseFloat(os.Getenv("LSA_MAXDF"), 64); err == nil {
