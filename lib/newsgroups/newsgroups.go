@@ -62,7 +62,8 @@ type Options struct {
 	// Subset is "train" (the default when ""), "test" or "all".
 	Subset string
 	// Categories keeps only these newsgroups; nil keeps all. Targets are
-	// renumbered in sorted category order, as scikit-learn does.
+	// renumbered in sorted category order, as scikit-learn does; duplicates
+	// are ignored.
 	Categories []string
 	// Remove lists the parts to strip: any of "headers", "footers",
 	// "quotes" (applied in that order).
