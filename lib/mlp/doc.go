@@ -50,11 +50,33 @@
 //
 // All arithmetic is float32. Matrix products go through
 // gonum.org/v1/gonum/blas/blas32, whose default implementation is gonum's
-// pure-Go sgemm. Fit splits each product and every element-wise pass (bias,
-// ReLU, Adam) into tiles run on a fixed set of worker goroutines, one per
-// available CPU, and computes the large weight gradient tile by tile, applying
-// Adam to each tile while it is still in cache; the training loop allocates
-// nothing per batch. Building with -tags openblas (cgo and Debian's
-// libopenblas-dev) routes the same calls to OpenBLAS, which is several times
-// faster; see BenchmarkFitTutorial for measured figures.
+// pure-Go sgemm. Fit cuts every product and element-wise pass into tiles run
+// on a fixed set of worker goroutines, one per available CPU, and the
+// training loop allocates nothing per batch. The pass that dominates a step
+// walks the first kernel once: for each block of weights it computes the
+// block's gradient, applies Adam to it (with an AVX2 kernel on amd64) and,
+// while the updated block is still in cache, adds its contribution to the
+// next batch's hidden layer. The 36 MB kernel, its gradient and its two Adam
+// moments thus cross the memory bus once per step each (the gradient never
+// does), which is what bounds a step's time. Every tile
+// writes its own outputs and sums in a fixed order, so results do not depend
+// on the number of CPUs or on scheduling.
+//
+// # OpenBLAS
+//
+// Building with the openblas tag (cgo, and Debian's libopenblas-dev for
+// -lopenblas) routes blas32 to OpenBLAS through gonum.org/v1/netlib, which
+// makes training several times faster; BenchmarkFitTutorial has measured
+// figures. Turn it on with
+//
+//	go build -tags openblas ./cmd/embedclassify
+//	go test -tags openblas ./lib/mlp
+//	%goflags -tags=openblas        (in a GoNB notebook cell)
+//
+// BLAS reports which implementation a binary uses. The tag sets OpenBLAS to
+// one thread per call, overriding OPENBLAS_NUM_THREADS: the package already
+// keeps every CPU busy with its own goroutines, and OpenBLAS's spinning
+// threads on top of them oversubscribe the cores — on this project's 2-CPU
+// machine, under load, an epoch took 40 s with two OpenBLAS threads against
+// 3 s with one (with identical results).
 package mlp

@@ -64,3 +64,32 @@ func BenchmarkAdamGeneric(b *testing.B) {
 		adamGeneric(w, g, m, v, 3e-4, 0.1, 0.001, 1e-7)
 	}
 }
+
+// TestTrainingStepAllocatesNothing checks that a training step — loss and
+// gradient, backward pass, Adam update and the fused forward pass of the
+// next batch — allocates no memory.
+func TestTrainingStepAllocatesNothing(t *testing.T) {
+	const in, classes, rows = 300, 4, 32
+	xs, y := synthetic(20, rows, in, classes, 0.3)
+	m, err := New(in, classes, Config{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.ensureOptimizer()
+	e := newEngine(m, rows, true)
+	defer e.close()
+	for r, row := range xs {
+		copy(e.xb[0][r*in:], row)
+		copy(e.xb[1][r*in:], row)
+	}
+	e.forward(e.xb[0], rows)
+	i := 0
+	allocs := testing.AllocsPerRun(20, func() {
+		e.lossAndGrad(y, true)
+		i++
+		e.backward(e.xb[i%2], rows)
+	})
+	if allocs != 0 {
+		t.Errorf("a training step allocates %v times; want 0", allocs)
+	}
+}
