@@ -258,6 +258,10 @@ func TestBadInput(t *testing.T) {
 			t.Errorf("New accepted %+v", c)
 		}
 	}
+	var zero Model
+	if _, err := zero.Fit(context.Background(), good, labels, nil, nil, nil); err == nil || !strings.Contains(err.Error(), "New or Load") {
+		t.Errorf("Fit on a zero Model: %v", err)
+	}
 	if _, err := New(0, 3, Config{}); err == nil {
 		t.Error("New accepted input size 0")
 	}
