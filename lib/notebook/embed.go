@@ -34,10 +34,17 @@ func reportProgress(done, total int) {
 	}
 }
 
+// EmbeddingCacheEnv names the variable that overrides EmbeddingCacheDir.
+const EmbeddingCacheEnv = "EMBEDCLASSIFY_EMBEDDING_CACHE"
+
 // EmbeddingCacheDir returns the folder where notebooks keep Gemini
-// embeddings between sessions: embedclassify/embeddings in the user's
-// cache folder, or in the temporary folder when there is none.
+// embeddings between sessions: $EMBEDCLASSIFY_EMBEDDING_CACHE, else
+// embedclassify/embeddings in the user's cache folder (or in the temporary
+// folder when there is none).
 func EmbeddingCacheDir() string {
+	if d := os.Getenv(EmbeddingCacheEnv); d != "" {
+		return d
+	}
 	dir, err := os.UserCacheDir()
 	if err != nil {
 		dir = os.TempDir()

@@ -1,0 +1,206 @@
+// Package notebooks holds the project's GoNB notebooks; its tests execute
+// them through Jupyter and check their outputs.
+package notebooks
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/embedclassify/embedclassify/internal/shared"
+	"github.com/embedclassify/embedclassify/lib/embedding/geminitest"
+	"github.com/embedclassify/embedclassify/lib/notebook"
+	"github.com/embedclassify/embedclassify/lib/notebook/ipynb"
+	"github.com/embedclassify/embedclassify/lib/notebook/jupyter"
+	"github.com/embedclassify/embedclassify/lib/notebook/jupyter/jupytertest"
+)
+
+const tutorial = "classify_text_with_embeddings.ipynb"
+
+// expect is what one code cell of the tutorial must show.
+type expect struct {
+	mimes []string // output MIME types (or "stream") that must be present
+	texts []string // strings that must appear in the cell's outputs
+}
+
+// expectations by cell id, for every run. The embedder-specific ones are
+// added by each test.
+func expectations() map[string]expect {
+	return map[string]expect{
+		"load":         {texts: []string{"alt.atheism", "sci.space", "talk.religion.misc"}},
+		"example":      {texts: []string{"Lines:"}},
+		"preprocess":   {mimes: []string{"text/html"}, texts: []string{"Class Name", "rec.autos"}},
+		"counts-train": {texts: []string{"sci.crypt          100", "sci.space          100"}},
+		"counts-test":  {texts: []string{"sci.med            25"}},
+		"embed-train":  {mimes: []string{"text/html"}, texts: []string{"<progress", "400/400", "Embeddings", "sci.crypt"}},
+		"embed-test":   {mimes: []string{"text/html"}, texts: []string{"100/100", "Embeddings"}},
+		"build":        {mimes: []string{"text/html"}, texts: []string{"Total params"}},
+		"train":        {texts: []string{"Epoch 1/20", "val_accuracy", "Trained for"}},
+		"evaluate":     {mimes: []string{"text/html"}, texts: []string{"accuracy", "loss"}},
+		"plot":         {mimes: []string{"image/png"}},
+		"confusion":    {mimes: []string{"image/png", "text/html"}, texts: []string{"precision", "macro avg"}},
+		"logits":       {mimes: []string{"image/png", "text/html"}, texts: []string{"plain logits"}},
+		"compare":      {mimes: []string{"image/png"}},
+		"predict":      {mimes: []string{"text/html"}, texts: []string{"predicted group", "Saved to and loaded from"}},
+	}
+}
+
+// checkNotebook fails the test for every cell that did not run, holds an
+// error, or lacks what want says it must show.
+func checkNotebook(t *testing.T, nb *ipynb.Notebook, want map[string]expect) {
+	t.Helper()
+	for _, p := range append(nb.Errors(), nb.Unexecuted()...) {
+		t.Errorf("%v", p)
+	}
+	seen := map[string]bool{}
+	for _, c := range nb.Cells {
+		w, ok := want[c.ID]
+		if !ok {
+			continue
+		}
+		seen[c.ID] = true
+		var mimes []string
+		var text strings.Builder
+		for _, o := range c.Outputs {
+			if o.Type == ipynb.Stream {
+				mimes = append(mimes, "stream")
+				text.WriteString(o.Text)
+			}
+			for _, m := range o.MIMETypes() {
+				mimes = append(mimes, m)
+				if s, ok := o.DataText(m); ok && strings.HasPrefix(m, "text/") {
+					text.WriteString(s)
+				}
+			}
+		}
+		for _, m := range w.mimes {
+			if !slices.Contains(mimes, m) {
+				t.Errorf("cell %s: no %s output (outputs: %v)", c.ID, m, mimes)
+			}
+		}
+		for _, s := range w.texts {
+			if !strings.Contains(text.String(), s) {
+				t.Errorf("cell %s: outputs lack %q:\n%s", c.ID, s, trim(text.String(), 1500))
+			}
+		}
+	}
+	for id := range want {
+		if !seen[id] {
+			t.Errorf("no cell %q in the notebook", id)
+		}
+	}
+}
+
+func trim(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
+
+// runEnv returns the environment of a notebook run: this process's, with
+// the shared dataset, an empty embedding cache, no Gemini settings, and the
+// extra variables.
+func runEnv(t *testing.T, extra ...string) []string {
+	t.Helper()
+	data := shared.File(t, "data/20news-bydate.tar.gz")
+	drop := []string{"GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_GENAI_USE_VERTEXAI", "GOOGLE_CLOUD_PROJECT",
+		"GOOGLE_CLOUD_LOCATION", "GOOGLE_GEMINI_BASE_URL", "EMBEDCLASSIFY_DIMS", "EMBEDCLASSIFY_DATA", notebook.EmbeddingCacheEnv}
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if slices.Contains(drop, k) {
+			continue
+		}
+		env = append(env, kv)
+	}
+	env = append(env, "EMBEDCLASSIFY_DATA="+data, notebook.EmbeddingCacheEnv+"="+t.TempDir())
+	return append(env, extra...)
+}
+
+// execute runs the tutorial notebook with the GoNB kernel and env into a
+// temporary file and returns the executed notebook and its bytes.
+func execute(t *testing.T, env []string) (*ipynb.Notebook, []byte) {
+	t.Helper()
+	j := jupytertest.Jupyter(t)
+	if err := j.HasNBConvert(context.Background()); err != nil {
+		jupytertest.Missing(t, "%v", err)
+	}
+	jupytertest.Kernel(t, j, "gonb")
+	j.Env = env
+	out := filepath.Join(t.TempDir(), tutorial)
+	start := time.Now()
+	nb, err := j.Execute(context.Background(), tutorial, jupyter.ExecOptions{
+		Output: out, Timeout: 10 * time.Minute, AllowErrors: true,
+	})
+	t.Logf("executed %s in %.1fs", tutorial, time.Since(start).Seconds())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return nb, b
+}
+
+// TestTutorialOffline executes the notebook without a key: it must say so
+// and run every step with the offline embedder.
+func TestTutorialOffline(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: executing the notebook takes a minute or more")
+	}
+	t.Parallel()
+	nb, _ := execute(t, runEnv(t))
+	want := expectations()
+	want["key"] = expect{mimes: []string{"text/html"}, texts: []string{"No GEMINI_API_KEY", "offline"}}
+	want["models"] = expect{texts: []string{"No key"}}
+	want["embedder"] = expect{texts: []string{"Embedding offline with lsa-tfidf-256d"}}
+	checkNotebook(t, nb, want)
+}
+
+// The committed notebook must carry the outputs of a complete run.
+func TestCommittedOutputs(t *testing.T) {
+	nb, err := ipynb.Read(tutorial)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := expectations()
+	want["embedder"] = expect{texts: []string{"Embedding"}}
+	checkNotebook(t, nb, want)
+}
+
+// dummyKey is the key the Gemini run uses; it must never show in outputs.
+const dummyKey = "dummy-key-7f3a9c1e5b"
+
+// TestTutorialGemini executes the notebook with the Gemini embedder
+// pointed at the fake server, with 768-dimension vectors to keep training
+// short.
+func TestTutorialGemini(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: executing the notebook takes a minute or more")
+	}
+	t.Parallel()
+	srv := geminitest.NewServer(geminitest.Options{APIKeys: []string{dummyKey}})
+	defer srv.Close()
+	env := runEnv(t, "GEMINI_API_KEY="+dummyKey, "GOOGLE_GEMINI_BASE_URL="+srv.URL, "EMBEDCLASSIFY_DIMS=768")
+	nb, raw := execute(t, env)
+	want := expectations()
+	want["key"] = expect{mimes: []string{"text/html"}, texts: []string{"Gemini is configured (key from GEMINI_API_KEY)"}}
+	want["models"] = expect{texts: []string{"models/gemini-embedding-001"}}
+	want["embedder"] = expect{texts: []string{"Embedding with Gemini: gemini-embedding-001", "768 dimensions"}}
+	want["compare"] = expect{mimes: []string{"image/png", "text/html"}, texts: []string{"Gemini, 768 dims", "offline, 256 dims"}}
+	checkNotebook(t, nb, want)
+	if strings.Contains(string(raw), dummyKey) {
+		t.Error("the executed notebook contains the API key")
+	}
+	st := srv.Stats()
+	t.Logf("fake Gemini served %d embedding requests, %d texts, %d list requests, %d refused", st.EmbedRequests, st.Texts, st.ListRequests, st.Refused)
+	if st.Texts < 500 || st.ListRequests == 0 || st.Refused > 0 {
+		t.Errorf("fake Gemini stats %+v: want at least 500 texts embedded, the model list asked for, nothing refused", st)
+	}
+}
