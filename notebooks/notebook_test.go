@@ -4,7 +4,10 @@ package notebooks
 
 import (
 	"context"
+	"encoding/json"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -202,5 +205,98 @@ func TestTutorialGemini(t *testing.T) {
 	t.Logf("fake Gemini served %d embedding requests, %d texts, %d list requests, %d refused", st.EmbedRequests, st.Texts, st.ListRequests, st.Refused)
 	if st.Texts < 500 || st.ListRequests == 0 || st.Refused > 0 {
 		t.Errorf("fake Gemini stats %+v: want at least 500 texts embedded, the model list asked for, nothing refused", st)
+	}
+}
+
+// TestInterruptAndResume interrupts the cell embedding the training posts
+// while one Gemini request waits on a rate limit, as Jupyter's stop button
+// does, then runs the cell again: it must stop promptly with a message
+// saying how to go on, and the second run must ask only for the texts the
+// first did not get.
+func TestInterruptAndResume(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: runs a GoNB kernel")
+	}
+	t.Parallel()
+	j := jupytertest.Jupyter(t)
+	jupytertest.Kernel(t, j, "gonb")
+	py, err := j.Python()
+	if err != nil {
+		jupytertest.Missing(t, "no Python for jupyter_client: %v", err)
+	}
+	srv := geminitest.NewServer(geminitest.Options{APIKeys: []string{dummyKey}})
+	defer srv.Close()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, py, filepath.Join("testdata", "interrupt.py"), tutorial, "embed-train", "4")
+	cmd.Env = runEnv(t, "GEMINI_API_KEY="+dummyKey, "GOOGLE_GEMINI_BASE_URL="+srv.URL, "EMBEDCLASSIFY_DIMS=768")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Wait()
+	dec := json.NewDecoder(stdout)
+	type result struct {
+		Step, Status, Text string
+		Seconds            float64
+	}
+	next := func(step string) result {
+		t.Helper()
+		var r result
+		if err := dec.Decode(&r); err != nil {
+			cancel()
+			cmd.Wait()
+			t.Fatalf("waiting for %q from interrupt.py: %v\n%s", step, err, trim(stderr.String(), 4000))
+		}
+		if r.Step != step {
+			t.Fatalf("interrupt.py said %+v, want step %q", r, step)
+		}
+		return r
+	}
+
+	next("ready")
+	before := srv.Stats().Texts
+	// One of the four batches of 100 is refused with a long Retry-After:
+	// the other three arrive (and are cached) while it waits.
+	srv.InjectFaults(geminitest.Fault{Status: 429, RetryAfter: time.Minute})
+	io.WriteString(stdin, "go\n")
+	r := next("interrupted")
+	t.Logf("interrupted cell: status %s, stopped %.2fs after the interrupt", r.Status, r.Seconds)
+	// GoNB answers "ok" for a cell whose program failed, and says "exit
+	// status 1" on stderr.
+	if !strings.Contains(r.Text, "exit status 1") || !strings.Contains(r.Text, "Interrupted. Run the cell again") {
+		t.Errorf("interrupted cell: status %q, output:\n%s", r.Status, trim(r.Text, 3000))
+	}
+	// GoNB kills the cell's program 5s after the interrupt: stopping well
+	// before shows the cell's context was cancelled.
+	if r.Seconds > 4 {
+		t.Errorf("the cell took %.1fs to stop after the interrupt", r.Seconds)
+	}
+	got := srv.Stats().Texts - before
+	if got != 300 {
+		t.Errorf("the fake server embedded %d texts before the interrupt, want 300 (3 of 4 batches)", got)
+	}
+
+	io.WriteString(stdin, "go\n")
+	r = next("rerun")
+	if r.Status != "ok" || !strings.Contains(r.Text, "400/400") {
+		t.Errorf("re-run cell: status %q, output:\n%s", r.Status, trim(r.Text, 3000))
+	}
+	if got := srv.Stats().Texts - before; got != 400 {
+		t.Errorf("after the re-run the server embedded %d texts in all, want 400: the re-run must ask only for the 100 missing", got)
+	}
+	stdin.Close()
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("interrupt.py: %v\n%s", err, trim(stderr.String(), 4000))
 	}
 }

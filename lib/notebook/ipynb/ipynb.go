@@ -364,9 +364,16 @@ func (p Problem) String() string {
 	return fmt.Sprintf("cell %d: %s", p.Cell, p.Message)
 }
 
-// Errors returns one Problem for every code cell with an error output. Its
-// message holds the error and, before it, what the cell showed on stderr
-// or as HTML (GoNB reports compiler errors that way), as plain text.
+// exitRE matches how GoNB reports a cell program that exited with an
+// error: "exit status N" (after "^C" when interrupted) on stderr.
+var exitRE = regexp.MustCompile(`(?m)^(\^C\n)?exit status [1-9][0-9]*$`)
+
+// Errors returns one Problem for every code cell that failed: it has an
+// error output, or, as GoNB reports a cell program that exits with an error
+// (a panic, os.Exit(1)) while Jupyter still sees the cell succeed, an
+// "exit status N" line on stderr. The message holds what the cell showed
+// on stderr or as HTML (GoNB's compiler errors) and the error, as plain
+// text.
 func (nb *Notebook) Errors() []Problem {
 	var ps []Problem
 	for i, c := range nb.Cells {
@@ -376,7 +383,11 @@ func (nb *Notebook) Errors() []Problem {
 			case o.Type == Error:
 				errs = append(errs, o.Summary(2000))
 			case o.Type == Stream && o.Name == "stderr":
-				context = append(context, o.Summary(2000))
+				if exitRE.MatchString(o.Text) {
+					errs = append(errs, o.Summary(2000))
+				} else {
+					context = append(context, o.Summary(2000))
+				}
 			case o.Type == DisplayData || o.Type == ExecuteResult:
 				if _, ok := o.Data["text/html"]; ok {
 					context = append(context, o.Summary(2000))

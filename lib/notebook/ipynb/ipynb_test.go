@@ -181,3 +181,29 @@ func TestSplitLines(t *testing.T) {
 		}
 	}
 }
+
+func TestErrorsFromExitStatus(t *testing.T) {
+	nb, err := Parse([]byte(`{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+	 {"cell_type": "code", "execution_count": 1, "metadata": {}, "source": "", "outputs": [
+	  {"output_type": "stream", "name": "stderr", "text": "a warning\n"}]},
+	 {"cell_type": "code", "execution_count": 2, "metadata": {}, "source": "", "outputs": [
+	  {"output_type": "display_data", "metadata": {}, "data": {"text/html": "<b>Warning:</b> no archive"}},
+	  {"output_type": "stream", "name": "stderr", "text": "exit status 1\n"}]},
+	 {"cell_type": "code", "execution_count": 3, "metadata": {}, "source": "", "outputs": [
+	  {"output_type": "stream", "name": "stderr", "text": "panic: boom\n\ngoroutine 1 [running]:\nexit status 2\n"}]},
+	 {"cell_type": "code", "execution_count": 4, "metadata": {}, "source": "", "outputs": [
+	  {"output_type": "stream", "name": "stdout", "text": "exit status 1\n"}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := nb.Errors()
+	if len(ps) != 2 || ps[0].Cell != 1 || ps[1].Cell != 2 {
+		t.Fatalf("Errors() = %v, want cells 1 and 2", ps)
+	}
+	if !strings.Contains(ps[0].Message, "Warning: no archive") || !strings.Contains(ps[0].Message, "exit status 1") {
+		t.Errorf("message = %q", ps[0].Message)
+	}
+	if !strings.Contains(ps[1].Message, "panic: boom") {
+		t.Errorf("message = %q", ps[1].Message)
+	}
+}

@@ -158,7 +158,7 @@ print(json.dumps({"kernelspecs": KernelSpecManager().get_all_specs()}))`
 func (j *Jupyter) Kernels(ctx context.Context) (map[string]KernelSpec, error) {
 	out, err := j.output(ctx, "kernelspec", "list", "--json")
 	if err != nil {
-		py, perr := j.python()
+		py, perr := j.Python()
 		if perr != nil {
 			return nil, fmt.Errorf("listing Jupyter kernels: %w; and %v", err, perr)
 		}
@@ -181,9 +181,10 @@ func (j *Jupyter) Kernels(ctx context.Context) (map[string]KernelSpec, error) {
 	return list.KernelSpecs, nil
 }
 
-// python returns the interpreter named on the first line of the jupyter
-// script ("#!/usr/bin/python3").
-func (j *Jupyter) python() (string, error) {
+// Python returns the Python interpreter that runs jupyter: the one named on
+// the first line of the jupyter script ("#!/usr/bin/python3"). It has
+// Jupyter's Python packages (jupyter_client, nbformat).
+func (j *Jupyter) Python() (string, error) {
 	f, err := os.Open(j.Path)
 	if err != nil {
 		return "", err
