@@ -12,7 +12,7 @@ var ErrEmpty = errors.New("no examples")
 // row m.in wide, every value finite — and copies it into one row-major
 // slice. what names the block in errors ("training data", ...).
 func (m *Model) flatten(what string, x [][]float32) ([]float32, error) {
-	if m == nil || m.w1 == nil {
+	if m == nil || m.w1t == nil {
 		return nil, errors.New("mlp: the model has no weights; create it with New or Load")
 	}
 	if len(x) == 0 {

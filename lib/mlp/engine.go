@@ -8,17 +8,17 @@ import (
 )
 
 // Tile sizes for splitting the large products into tasks. With gonum's
-// BLAS each tile must stay below four 64×64 blocks of output, the size from
-// which gonum's sgemm starts goroutines of its own: then the pool alone
-// decides what runs where and nothing is allocated per call. The openblas
-// build uses larger tiles (see openblas.go).
+// BLAS every sgemm call must stay below four 64×64 blocks of output, the
+// size from which gonum's sgemm starts goroutines of its own: then the pool
+// alone decides what runs where and nothing is allocated per call. The
+// openblas build uses larger tiles (see openblas.go).
 var (
-	tileRows = 32  // output rows per task of the hidden-layer product
-	tileCols = 128 // hidden units per task, everywhere
-	tileK    = 256 // inner-dimension block of the hidden-layer product
-	gradRows = 64  // input dimensions per step of the fused gradient/Adam/forward pass
-	gradCols = 768 // hidden units per task of the fused pass: long rows stream well from memory
-	gemmCols = 128 // most output columns per sgemm call in the fused pass
+	tileRows    = 32  // examples per task of the hidden-layer product
+	tileCols    = 128 // hidden units per task of the hidden-layer product and the small backward pass
+	tileK       = 256 // inner-dimension block of the hidden-layer product
+	gradUnits   = 64  // hidden units (rows of w1t) per task of the fused gradient/Adam/forward pass
+	gradInputs  = 768 // inputs per step of the fused pass: long rows stream well from memory
+	gemmMaxCols = 128 // most output columns per sgemm call in the fused pass
 )
 
 // engine holds the scratch space and worker pool for running a Model on
@@ -33,7 +33,7 @@ type engine struct {
 	x    []float32 // rows×in input, row-major (points into caller data or xb)
 	rows int
 	// next, when not nil during backward, is the next training batch: the
-	// fused pass that updates w1 also computes that batch's hidden layer
+	// fused pass that updates w1t also computes that batch's hidden layer
 	// from the updated weights while they are in cache.
 	next     []float32
 	nextRows int
@@ -71,9 +71,9 @@ func newEngine(m *Model, maxRows int, training bool) *engine {
 		e.gb2 = make([]float32, m.classes)
 		e.gw1 = make([][]float32, e.pool.workers)
 		for i := range e.gw1 {
-			e.gw1[i] = make([]float32, gradRows*gradCols)
+			e.gw1[i] = make([]float32, gradUnits*gradInputs)
 		}
-		e.gradTiles = ceilDiv(m.hidden, gradCols)
+		e.gradTiles = ceilDiv(m.hidden, gradUnits)
 		e.backwardTask = e.backwardTile
 		e.gradTask = e.gradTile
 	}
@@ -113,7 +113,7 @@ func (e *engine) outputLayer() {
 	}
 }
 
-// forwardTile computes one tile of h = relu(x·w1 + b1).
+// forwardTile computes one tile of h = relu(x·w1tᵀ + b1).
 func (e *engine) forwardTile(_, t int) {
 	m := e.m
 	r0 := (t / e.colTiles) * tileRows
@@ -127,9 +127,9 @@ func (e *engine) forwardTile(_, t int) {
 	impl := blas32.Implementation()
 	for k0 := 0; k0 < m.in; k0 += tileK {
 		nk := min(tileK, m.in-k0)
-		impl.Sgemm(blas.NoTrans, blas.NoTrans, nr, nc, nk,
+		impl.Sgemm(blas.NoTrans, blas.Trans, nr, nc, nk,
 			1, e.x[r0*m.in+k0:], m.in,
-			m.w1[k0*m.hidden+c0:], m.hidden,
+			m.w1t[c0*m.in+k0:], m.in,
 			1, h, m.hidden)
 	}
 	for r := range nr {
@@ -269,57 +269,55 @@ func (e *engine) backwardTile(_, t int) {
 	}
 }
 
-// gradTile handles one strip of hidden units [c0, c0+nc) of the first
-// kernel, gradRows input dimensions at a time: it computes that block of the
-// gradient, gw1 = xᵀ·dh, into the worker's scratch, applies Adam to the
-// block of w1 while the gradient is in cache and, when a next batch is set,
-// adds the updated block's contribution to that batch's hidden layer,
-// h[:, c] += next[:, r]·w1[r, c], before the block leaves the cache. Each
-// strip's hidden columns belong to this task alone and are summed in a fixed
-// order, so results do not depend on scheduling.
+// gradTile handles hidden units [j0, j0+nj) — rows j0… of w1t — gradInputs
+// inputs at a time: it computes that block of the first kernel's gradient,
+// gw1t = dhᵀ·x, into the worker's scratch (gonum's sgemm skips the units
+// ReLU switched off, whose dh is zero), applies Adam to the block of w1t
+// while the gradient is in cache and, when a next batch is set, adds the
+// updated block's contribution to that batch's hidden layer,
+// h[:, j] += next[:, k]·w1t[j, k]ᵀ, before the block leaves the cache. Each
+// task's hidden units belong to it alone and are summed in a fixed order, so
+// results do not depend on scheduling.
 func (e *engine) gradTile(worker, t int) {
 	m := e.m
 	a := m.opt
-	c0 := t * gradCols
-	nc := min(gradCols, m.hidden-c0)
+	j0 := t * gradUnits
+	nj := min(gradUnits, m.hidden-j0)
 	g := e.gw1[worker]
 	impl := blas32.Implementation()
 	fwd := e.next != nil && e.fullGW1 == nil
 	if fwd {
 		for r := range e.nextRows {
-			copy(e.h[r*m.hidden+c0:r*m.hidden+c0+nc], m.b1[c0:c0+nc])
+			copy(e.h[r*m.hidden+j0:r*m.hidden+j0+nj], m.b1[j0:j0+nj])
 		}
 	}
-	for r0 := 0; r0 < m.in; r0 += gradRows {
-		nr := min(gradRows, m.in-r0)
-		for j := 0; j < nc; j += gemmCols {
-			nj := min(gemmCols, nc-j)
-			impl.Sgemm(blas.Trans, blas.NoTrans, nr, nj, e.rows,
-				1, e.x[r0:], m.in, e.dh[c0+j:], m.hidden,
-				0, g[j:], nc)
+	for k0 := 0; k0 < m.in; k0 += gradInputs {
+		nk := min(gradInputs, m.in-k0)
+		for c := 0; c < nk; c += gemmMaxCols {
+			nc := min(gemmMaxCols, nk-c)
+			impl.Sgemm(blas.Trans, blas.NoTrans, nj, nc, e.rows,
+				1, e.dh[j0:], m.hidden, e.x[k0+c:], m.in,
+				0, g[c:], nk)
 		}
 		if e.fullGW1 != nil {
-			for r := range nr {
-				copy(e.fullGW1[(r0+r)*m.hidden+c0:], g[r*nc:(r+1)*nc])
+			for j := range nj {
+				copy(e.fullGW1[(j0+j)*m.in+k0:], g[j*nk:(j+1)*nk])
 			}
 			continue
 		}
-		for r := range nr {
-			off := (r0+r)*m.hidden + c0
-			a.update(m.w1[off:off+nc], g[r*nc:(r+1)*nc], a.m1[off:off+nc], a.v1[off:off+nc])
+		for j := range nj {
+			off := (j0+j)*m.in + k0
+			a.update(m.w1t[off:off+nk], g[j*nk:(j+1)*nk], a.m1[off:off+nk], a.v1[off:off+nk])
 		}
 		if fwd {
-			for j := 0; j < nc; j += gemmCols {
-				nj := min(gemmCols, nc-j)
-				impl.Sgemm(blas.NoTrans, blas.NoTrans, e.nextRows, nj, nr,
-					1, e.next[r0:], m.in, m.w1[r0*m.hidden+c0+j:], m.hidden,
-					1, e.h[c0+j:], m.hidden)
-			}
+			impl.Sgemm(blas.NoTrans, blas.Trans, e.nextRows, nj, nk,
+				1, e.next[k0:], m.in, m.w1t[j0*m.in+k0:], m.in,
+				1, e.h[j0:], m.hidden)
 		}
 	}
 	if fwd {
 		for r := range e.nextRows {
-			relu(e.h[r*m.hidden+c0 : r*m.hidden+c0+nc])
+			relu(e.h[r*m.hidden+j0 : r*m.hidden+j0+nj])
 		}
 	}
 }

@@ -56,7 +56,7 @@ func TestGradientFiniteDifferences(t *testing.T) {
 				w    []float32
 				g    []float32
 			}{
-				{"w1", m.w1, e.fullGW1},
+				{"w1", m.w1t, e.fullGW1},
 				{"b1", m.b1, e.gb1},
 				{"w2", m.w2t, e.gw2t},
 				{"b2", m.b2, e.gb2},
@@ -102,7 +102,7 @@ func minAbsPreActivation(m *Model, xs [][]float32) float64 {
 		for j := range m.hidden {
 			a := float64(m.b1[j])
 			for i, v := range x {
-				a += float64(v) * float64(m.w1[i*m.hidden+j])
+				a += float64(v) * float64(m.w1t[j*m.in+i])
 			}
 			least = math.Min(least, math.Abs(a))
 		}

@@ -23,10 +23,13 @@ type Model struct {
 	cfg                 Config // defaulted
 	in, hidden, classes int
 
-	// Parameters. w1 is in×hidden, row-major, as Keras stores a Dense
-	// kernel; w2t is the second kernel transposed (classes×hidden) so that
-	// every product on it runs along contiguous rows.
-	w1, b1, w2t, b2 []float32
+	// Parameters. Both kernels are stored transposed, one row per unit
+	// they feed: w1t is hidden×in and w2t classes×hidden (Keras stores
+	// in×hidden and hidden×classes; Weights converts). Each hidden unit's
+	// weights are then one contiguous row, which lets the backward pass skip
+	// the units ReLU switched off, a dot product compute each activation,
+	// and the weight update stream whole rows.
+	w1t, b1, w2t, b2 []float32
 
 	opt *adam // nil until the first Fit
 
@@ -59,35 +62,43 @@ func New(inputSize, numClasses int, cfg Config) (*Model, error) {
 	}
 	m := newModel(inputSize, c.Hidden, numClasses, c)
 	r := rand.New(rand.NewPCG(uint64(c.Seed), 0x6d6c702d696e6974)) // stream "mlp-init"
-	glorot(r, m.w1, inputSize, c.Hidden)
-	// Draw the second kernel in Keras' (hidden×classes) order so the
-	// sequence of draws does not depend on the internal layout.
-	lim := math.Sqrt(6 / float64(c.Hidden+numClasses))
-	for i := range c.Hidden {
-		for j := range numClasses {
-			m.w2t[j*c.Hidden+i] = float32((2*r.Float64() - 1) * lim)
-		}
-	}
+	glorotT(r, m.w1t, inputSize, c.Hidden)
+	glorotT(r, m.w2t, c.Hidden, numClasses)
 	return m, nil
 }
 
 func newModel(in, hidden, classes int, cfg Config) *Model {
 	return &Model{
 		cfg: cfg, in: in, hidden: hidden, classes: classes,
-		w1:  make([]float32, in*hidden),
+		w1t: make([]float32, hidden*in),
 		b1:  make([]float32, hidden),
 		w2t: make([]float32, classes*hidden),
 		b2:  make([]float32, classes),
 	}
 }
 
-// glorot fills w with Glorot-uniform values: uniform on [-l, l] with
-// l = √(6/(fanIn+fanOut)), Keras' default kernel initializer.
-func glorot(r *rand.Rand, w []float32, fanIn, fanOut int) {
+// glorotT fills the transposed kernel wt (fanOut×fanIn) with Glorot-uniform
+// values: uniform on [-l, l] with l = √(6/(fanIn+fanOut)), Keras' default
+// kernel initializer. Values are drawn in the order of Keras' fanIn×fanOut
+// layout.
+func glorotT(r *rand.Rand, wt []float32, fanIn, fanOut int) {
 	lim := math.Sqrt(6 / float64(fanIn+fanOut))
-	for i := range w {
-		w[i] = float32((2*r.Float64() - 1) * lim)
+	for i := range fanIn {
+		for j := range fanOut {
+			wt[j*fanIn+i] = float32((2*r.Float64() - 1) * lim)
+		}
 	}
+}
+
+// transpose returns the rows×cols row-major matrix a transposed.
+func transpose(a []float32, rows, cols int) []float32 {
+	t := make([]float32, len(a))
+	for i := range rows {
+		for j := range cols {
+			t[j*rows+i] = a[i*cols+j]
+		}
+	}
+	return t
 }
 
 // InputSize returns the number of features the model takes.
@@ -132,16 +143,8 @@ func (m *Model) ClassName(i int) string {
 // (hidden×classes, row-major) and bias — the arrays Keras'
 // model.get_weights() returns.
 func (m *Model) Weights() (w1, b1, w2, b2 []float32) {
-	w1 = append([]float32(nil), m.w1...)
-	b1 = append([]float32(nil), m.b1...)
-	w2 = make([]float32, m.hidden*m.classes)
-	for j := range m.classes {
-		for i := range m.hidden {
-			w2[i*m.classes+j] = m.w2t[j*m.hidden+i]
-		}
-	}
-	b2 = append([]float32(nil), m.b2...)
-	return w1, b1, w2, b2
+	return transpose(m.w1t, m.hidden, m.in), append([]float32(nil), m.b1...),
+		transpose(m.w2t, m.classes, m.hidden), append([]float32(nil), m.b2...)
 }
 
 // SetWeights replaces the model's parameters, given in the layout Weights
@@ -157,13 +160,9 @@ func (m *Model) SetWeights(w1, b1, w2, b2 []float32) error {
 			return errors.New("mlp: SetWeights got a NaN or infinite value")
 		}
 	}
-	copy(m.w1, w1)
+	m.w1t = transpose(w1, m.in, m.hidden)
 	copy(m.b1, b1)
-	for j := range m.classes {
-		for i := range m.hidden {
-			m.w2t[j*m.hidden+i] = w2[i*m.classes+j]
-		}
-	}
+	m.w2t = transpose(w2, m.hidden, m.classes)
 	copy(m.b2, b2)
 	m.opt = nil
 	return nil
@@ -185,7 +184,7 @@ func (m *Model) ensureOptimizer() *adam {
 		return m.opt
 	}
 	m.opt = &adam{
-		m1: make([]float32, len(m.w1)), v1: make([]float32, len(m.w1)),
+		m1: make([]float32, len(m.w1t)), v1: make([]float32, len(m.w1t)),
 		mb1: make([]float32, len(m.b1)), vb1: make([]float32, len(m.b1)),
 		m2t: make([]float32, len(m.w2t)), v2t: make([]float32, len(m.w2t)),
 		mb2: make([]float32, len(m.b2)), vb2: make([]float32, len(m.b2)),

@@ -14,13 +14,13 @@ func BenchmarkTiles(b *testing.B) {
 		b.Skip("set MLP_TILES=1 to tune tile sizes")
 	}
 	xa, ya := synthetic(1, 500, 3072, 4, 0.05)
-	defer func(a, c, d, e, f int) { gradRows, gradCols, gemmCols, tileCols, tileK = a, c, d, e, f }(gradRows, gradCols, gemmCols, tileCols, tileK)
+	defer func(a, c, d, e, f int) { gradUnits, gradInputs, gemmMaxCols, tileCols, tileK = a, c, d, e, f }(gradUnits, gradInputs, gemmMaxCols, tileCols, tileK)
 	configs := [][5]int{{64, 768, 128, 128, 256}, {64, 128, 128, 128, 256}, {32, 1536, 128, 128, 256}, {64, 384, 128, 128, 256}, {64, 768, 128, 128, 128}, {64, 768, 192, 64, 256}}
 	if BLAS() != "gonum (pure Go)" {
 		configs = [][5]int{{64, 768, 1 << 30, 256, 1 << 30}, {128, 768, 1 << 30, 256, 1 << 30}, {32, 1536, 1 << 30, 256, 1 << 30}, {64, 384, 1 << 30, 256, 1 << 30}, {64, 256, 1 << 30, 256, 1 << 30}, {64, 768, 256, 256, 1 << 30}, {16, 1536, 1 << 30, 256, 1 << 30}}
 	}
 	for _, t := range configs {
-		gradRows, gradCols, gemmCols, tileCols, tileK = t[0], t[1], t[2], t[3], t[4]
+		gradUnits, gradInputs, gemmMaxCols, tileCols, tileK = t[0], t[1], t[2], t[3], t[4]
 		b.Run(fmt.Sprint(t), func(b *testing.B) {
 			cpu0 := cpuTime()
 			for b.Loop() {
