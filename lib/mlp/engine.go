@@ -18,7 +18,7 @@ var (
 	tileK       = 256 // inner-dimension block of the hidden-layer product
 	gradUnits   = 64  // hidden units (rows of w1t) per task of the fused gradient/Adam/forward pass
 	gradInputs  = 768 // inputs per step of the fused pass: long rows stream well from memory
-	gemmMaxCols = 128 // most output columns per sgemm call in the fused pass
+	gemmMaxCols = 192 // most output columns per sgemm call in the fused pass
 )
 
 // engine holds the scratch space and worker pool for running a Model on
