@@ -13,5 +13,5 @@ func BLAS() string { return "OpenBLAS via cgo: " + openblas.Config() }
 // tiles than for gonum.
 func init() {
 	tileRows, tileCols, tileK = 32, 256, 1<<30
-	gradUnits, gradInputs, gemmMaxCols = 64, 768, 1<<30
+	gradUnits, gradInputs, gemmMaxCols = 32, 768, 1<<30
 }
