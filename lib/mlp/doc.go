@@ -52,15 +52,18 @@
 // gonum.org/v1/gonum/blas/blas32, whose default implementation is gonum's
 // pure-Go sgemm. Fit cuts every product and element-wise pass into tiles run
 // on a fixed set of worker goroutines, one per available CPU, and the
-// training loop allocates nothing per batch. The pass that dominates a step
-// walks the first kernel once: for each block of weights it computes the
-// block's gradient, applies Adam to it (with an AVX2 kernel on amd64) and,
-// while the updated block is still in cache, adds its contribution to the
-// next batch's hidden layer. The 36 MB kernel, its gradient and its two Adam
-// moments thus cross the memory bus once per step each (the gradient never
-// does), which is what bounds a step's time. Every tile
-// writes its own outputs and sums in a fixed order, so results do not depend
-// on the number of CPUs or on scheduling.
+// training loop allocates nothing per batch. Both kernels are stored
+// transposed (one contiguous row per unit), so that the hidden layer is a
+// set of dot products and the backward pass skips the units ReLU switched
+// off. The pass that dominates a step walks the first kernel once: for each
+// block of weights it computes the block's gradient, applies Adam to it
+// (with an AVX2 kernel on amd64) and, while the updated block is still in
+// cache, adds its contribution to the next batch's hidden layer. The 36 MB
+// kernel and its two Adam moments are thus read and written once per step,
+// and the gradient never leaves the cache; with OpenBLAS that memory traffic
+// is what bounds a step's time. Every tile writes its own outputs and sums in
+// a fixed order, so results do not depend on the number of CPUs or on
+// scheduling.
 //
 // # OpenBLAS
 //
