@@ -229,7 +229,7 @@ func TestInterruptAndResume(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, py, filepath.Join("testdata", "interrupt.py"), tutorial, "embed-train", "4")
+	cmd := exec.CommandContext(ctx, py, filepath.Join("testdata", "interrupt.py"), tutorial, "embed-train", "/400", "3")
 	cmd.Env = runEnv(t, "GEMINI_API_KEY="+dummyKey, "GOOGLE_GEMINI_BASE_URL="+srv.URL, "EMBEDCLASSIFY_DIMS=768")
 	var stderr strings.Builder
 	cmd.Stderr = &stderr

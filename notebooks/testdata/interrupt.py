@@ -3,15 +3,17 @@
 Used by notebook_test.go (TestInterruptAndResume), which runs it with the
 Python that runs jupyter. Usage:
 
-    interrupt.py NOTEBOOK CELL_ID DELAY_SECONDS
+    interrupt.py NOTEBOOK CELL_ID MARKER DELAY_SECONDS
 
 It starts the notebook's kernel in the notebook's folder, runs the code cells
 before CELL_ID, then talks with the test over stdin/stdout, one JSON object
 per line:
 
   1. prints {"step": "ready"} and waits for a line on stdin;
-  2. runs CELL_ID, sends the kernel an interrupt DELAY_SECONDS later, and
-     prints {"step": "interrupted", "status", "seconds", "text"}: the
+  2. runs CELL_ID, sends the kernel an interrupt DELAY_SECONDS after the
+     cell first shows MARKER in an output (GoNB compiles a cell before it
+     runs it: an interrupt during the compilation would not reach the
+     program), and prints {"step": "interrupted", "status", "seconds", "text"}: the
      reply's status, the seconds from the interrupt to the reply, and the
      cell's text output; then waits for a line on stdin;
   3. runs CELL_ID again and prints {"step": "rerun", "status", "seconds",
@@ -31,15 +33,18 @@ def say(**kw):
     print(json.dumps(kw), flush=True)
 
 
-def run(kc, source, interrupt_after=None, km=None, timeout=600):
+def run(kc, source, marker=None, delay=0, km=None, timeout=600):
     """Executes source; returns (status, seconds after interrupt or start, text)."""
     msg_id = kc.execute(source)
     start = time.time()
+    marked_at = None
     interrupted_at = None
     texts = []
     status = None
     while True:
-        if interrupt_after is not None and interrupted_at is None and time.time() - start >= interrupt_after:
+        if marker is not None and marked_at is None and marker in "".join(texts):
+            marked_at = time.time()
+        if marked_at is not None and interrupted_at is None and time.time() - marked_at >= delay:
             km.interrupt_kernel()
             interrupted_at = time.time()
         try:
@@ -68,7 +73,7 @@ def run(kc, source, interrupt_after=None, km=None, timeout=600):
 
 
 def main():
-    path, cell_id, delay = sys.argv[1], sys.argv[2], float(sys.argv[3])
+    path, cell_id, marker, delay = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
     with open(path) as f:
         nb = json.load(f)
     cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
@@ -88,7 +93,7 @@ def main():
 
         say(step="ready")
         sys.stdin.readline()
-        status, seconds, text = run(kc, target, interrupt_after=delay, km=km)
+        status, seconds, text = run(kc, target, marker=marker, delay=delay, km=km)
         say(step="interrupted", status=status, seconds=seconds, text=text)
         sys.stdin.readline()
         status, seconds, text = run(kc, target)

@@ -420,7 +420,8 @@ notebook.Check(inline.Show(notebook.Must(plots.AccuracyBy("embedder", labels, ac
 ### Save the classifier and classify new text
 
 A trained classifier is worth keeping. ´SaveFile´ writes it with its class names; ´mlp.LoadFile´ reads it back, ready to label
-any text embedded by the same embedder:
+any text embedded by the same embedder. The last column shows the sigmoid quirk once more: squeezed into (0, 1) before the softmax,
+four outputs can never give one class more than e/(e+3) ≈ 0.475, however sure the network is; the plain-logits model has no such cap.
 `),
 	code("predict", `
 import (
@@ -445,11 +446,11 @@ defer stop()
 vecs := notebook.Must(embedder.Embed(ctx, sentences))
 names := notebook.Must(loaded.PredictNames(vecs))
 probs := notebook.Must(loaded.Probabilities(vecs))
+logitProbs := notebook.Must(logitsClassifier.Probabilities(vecs))
 var rows [][]string
 for i, s := range sentences {
-	best := slices.Max(probs[i])
-	rows = append(rows, []string{s, names[i], fmt.Sprintf("%.2f", best)})
+	rows = append(rows, []string{s, names[i], fmt.Sprintf("%.2f", slices.Max(probs[i])), fmt.Sprintf("%.2f", slices.Max(logitProbs[i]))})
 }
-notebook.Table([]string{"text", "predicted group", "probability"}, rows)
+notebook.Table([]string{"text", "predicted group", "its probability", "plain logits: top probability"}, rows)
 `),
 }
