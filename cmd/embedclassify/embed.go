@@ -1,12 +1,364 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"encoding/binary"
+	"encoding/csv"
+	"encoding/json"
 	"errors"
+	"flag"
+	"fmt"
 	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/embedclassify/embedclassify/lib/embedding"
+	"github.com/embedclassify/embedclassify/lib/frame"
+	"github.com/embedclassify/embedclassify/lib/newsgroups"
 )
+
+const embedUsage = `usage: embedclassify embed [flags]
+
+Embeds a frame of texts and writes one vector per text, in input order.
+
+The texts come from --in, a file written by 'embedclassify data' (JSON Lines
+or CSV, '-' for standard input), or else straight from the dataset (--data,
+--subset, --classes, --per-class, --seed, preprocessed as the tutorial does).
+
+The embedder is Gemini when --embedder is gemini, or auto and a key is set
+(GEMINI_API_KEY or GOOGLE_API_KEY; GOOGLE_GEMINI_BASE_URL points it at another
+server), else the offline TF-IDF + LSA embedder, fitted on the texts of --fit
+(a file like --in) or, by default, on the texts being embedded.
+
+Output formats (--format, else from the -o extension, else jsonl):
+  npy    a float32 matrix, texts × dimensions, for numpy.load
+  jsonl  {"file":..,"label":..,"class":..,"embedding":[..]} per line
+  csv    file,label,class,e0,e1,...
+`
 
 // runEmbed implements "embedclassify embed".
 func runEmbed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return errors.New("'embed' is not built yet")
+	fs := flag.NewFlagSet("embedclassify embed", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		in       = fs.String("in", "", "`file` of texts written by 'embedclassify data' (jsonl or csv; '-' = stdin); default: the dataset")
+		fit      = fs.String("fit", "", "`file` of texts (like --in) to fit the offline embedder on (default: the texts being embedded)")
+		data     = fs.String("data", "", "20 Newsgroups `archive` (.tar.gz) or extracted folder, when there is no --in")
+		subset   = fs.String("subset", newsgroups.Train, "dataset subset when there is no --in: train, test or all")
+		classes  = fs.String("classes", "", "keep the classes whose name contains this `text` ('' keeps all)")
+		perClass = fs.Int("per-class", 0, "sample this many texts per class (frame.Sample; 0 = all)")
+		seed     = fs.Int64("seed", 0, "seed of the per-class sample")
+		out      = fs.String("o", "", "output `file` (default: standard output)")
+		format   = fs.String("format", "", "output format: npy, jsonl or csv (default: from -o's extension, else jsonl)")
+		quiet    = fs.Bool("quiet", false, "no progress on stderr")
+	)
+	ef := addEmbeddingFlags(fs, "batch-size")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, embedUsage)
+		fmt.Fprintln(stderr, "\nflags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return err
+		}
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "embedclassify embed: unexpected arguments %q\n", fs.Args())
+		return errUsage
+	}
+	fmtName := *format
+	if fmtName == "" {
+		switch strings.ToLower(filepath.Ext(*out)) {
+		case ".npy":
+			fmtName = "npy"
+		case ".csv":
+			fmtName = "csv"
+		default:
+			fmtName = "jsonl"
+		}
+	}
+	if fmtName != "npy" && fmtName != "jsonl" && fmtName != "csv" {
+		fmt.Fprintf(stderr, "embedclassify embed: unknown --format %q; valid formats are npy, jsonl and csv\n", fmtName)
+		return errUsage
+	}
+	if fmtName == "npy" && (*out == "" || *out == "-") {
+		if f, ok := stdout.(*os.File); ok {
+			if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+				fmt.Fprintln(stderr, "embedclassify embed: npy is binary; write it to a file with -o")
+				return errUsage
+			}
+		}
+	}
+
+	progress := newProgress(stderr, *quiet)
+	defer progress.Done()
+
+	var (
+		f   *frame.Frame
+		err error
+	)
+	if *in != "" {
+		f, err = readFrame(*in, os.Stdin)
+	} else {
+		progress.Step("loading the " + *subset + " subset")
+		f, err = loadDatasetFrame(ctx, *data, *subset)
+	}
+	if err != nil {
+		return err
+	}
+	if *perClass > 0 {
+		if f, err = frame.Sample(f, *perClass, *classes, *seed); err != nil {
+			return err
+		}
+	} else if *classes != "" {
+		f = keepClasses(f, *classes)
+	}
+	if f.Len() == 0 {
+		return errors.New("no texts to embed: the input is empty or no class matches --classes")
+	}
+
+	fitTexts := f.Text
+	if *fit != "" {
+		ff, err := readFrame(*fit, os.Stdin)
+		if err != nil {
+			return err
+		}
+		fitTexts = ff.Text
+	}
+
+	cfg := ef.config()
+	cfg.Progress = func(done, total int) { progress.Bar("embed", done, total) }
+	emb, msg, err := embedding.Select(ctx, cfg, fitTexts)
+	if err != nil {
+		return err
+	}
+	progress.Step(msg)
+
+	start := time.Now()
+	vecs, err := emb.Embed(ctx, f.Text)
+	progress.Done()
+	if err != nil {
+		return err
+	}
+	dim := 0
+	if len(vecs) > 0 {
+		dim = len(vecs[0])
+	}
+	summary := fmt.Sprintf("embedded %d texts with %s (%d dimensions) in %.1fs", len(vecs), emb.Model(), dim, time.Since(start).Seconds())
+	if c, ok := emb.(*embedding.Cache); ok {
+		st := c.Stats()
+		summary += fmt.Sprintf("; cache: %d reused, %d requested", st.Hits, st.Misses)
+	}
+	progress.Step(summary)
+
+	w, commit, err := openOutput(*out, stdout)
+	if err != nil {
+		return err
+	}
+	return commit(writeVectors(w, fmtName, f, vecs))
+}
+
+// loadDatasetFrame loads a subset of the dataset and preprocesses it as the
+// tutorial does.
+func loadDatasetFrame(ctx context.Context, data, subset string) (*frame.Frame, error) {
+	ds, err := newsgroups.Load(ctx, newsgroups.Options{Path: data, Subset: subset})
+	if err != nil {
+		return nil, err
+	}
+	return newsgroups.PreprocessFrame(ds), nil
+}
+
+// keepClasses returns the rows whose class name contains substr.
+func keepClasses(f *frame.Frame, substr string) *frame.Frame {
+	var pos []int
+	for i, c := range f.ClassName {
+		if strings.Contains(c, substr) {
+			pos = append(pos, i)
+		}
+	}
+	g, err := f.Rows(pos)
+	if err != nil {
+		return f
+	}
+	return g
+}
+
+// readFrame reads a file written by "embedclassify data" ("-" reads
+// stdin): JSON Lines records {"file","label","class","text"} or CSV with
+// the header file,label,class,text (only text is required).
+func readFrame(name string, stdin io.Reader) (*frame.Frame, error) {
+	var r io.Reader
+	if name == "-" {
+		r = stdin
+	} else {
+		fh, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer fh.Close()
+		r = fh
+	}
+	br := bufio.NewReaderSize(r, 1<<16)
+	first, _ := br.Peek(1)
+	f := &frame.Frame{Text: []string{}, Label: []int{}, ClassName: []string{}, File: []string{}}
+	if len(first) == 1 && first[0] == '{' {
+		dec := json.NewDecoder(br)
+		for n := 1; ; n++ {
+			var rec dataRecord
+			if err := dec.Decode(&rec); err == io.EOF {
+				break
+			} else if err != nil {
+				return nil, fmt.Errorf("%s: record %d: %w", name, n, err)
+			}
+			f.Text = append(f.Text, rec.Text)
+			f.Label = append(f.Label, rec.Label)
+			f.ClassName = append(f.ClassName, rec.Class)
+			f.File = append(f.File, rec.File)
+		}
+		return f, nil
+	}
+	cr := csv.NewReader(br)
+	header, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("%s: not JSON Lines, and no CSV header: %w", name, err)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[strings.ToLower(strings.TrimSpace(h))] = i
+	}
+	ti, ok := col["text"]
+	if !ok {
+		return nil, fmt.Errorf("%s: the CSV header %q has no text column", name, header)
+	}
+	get := func(rec []string, name string) string {
+		if i, ok := col[name]; ok && i < len(rec) {
+			return rec[i]
+		}
+		return ""
+	}
+	for n := 2; ; n++ {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		label := -1
+		if v := get(rec, "label"); v != "" {
+			if label, err = strconv.Atoi(v); err != nil {
+				return nil, fmt.Errorf("%s: line %d: label %q is not a number", name, n, v)
+			}
+		}
+		f.Text = append(f.Text, rec[ti])
+		f.Label = append(f.Label, label)
+		f.ClassName = append(f.ClassName, get(rec, "class"))
+		f.File = append(f.File, get(rec, "file"))
+	}
+	return f, nil
+}
+
+// vectorRecord is one JSON Lines output record.
+type vectorRecord struct {
+	File      string    `json:"file,omitempty"`
+	Label     int       `json:"label"`
+	Class     string    `json:"class,omitempty"`
+	Embedding []float32 `json:"embedding"`
+}
+
+func writeVectors(w io.Writer, format string, f *frame.Frame, vecs [][]float32) error {
+	at := func(s []string, i int) string {
+		if i < len(s) {
+			return s[i]
+		}
+		return ""
+	}
+	label := func(i int) int {
+		if i < len(f.Label) {
+			return f.Label[i]
+		}
+		return -1
+	}
+	switch format {
+	case "npy":
+		return writeNPY(w, vecs)
+	case "csv":
+		cw := csv.NewWriter(w)
+		dim := 0
+		if len(vecs) > 0 {
+			dim = len(vecs[0])
+		}
+		header := []string{"file", "label", "class"}
+		for j := 0; j < dim; j++ {
+			header = append(header, "e"+strconv.Itoa(j))
+		}
+		if err := cw.Write(header); err != nil {
+			return err
+		}
+		row := make([]string, 0, len(header))
+		for i, v := range vecs {
+			row = append(row[:0], at(f.File, i), strconv.Itoa(label(i)), at(f.ClassName, i))
+			for _, x := range v {
+				row = append(row, strconv.FormatFloat(float64(x), 'g', -1, 32))
+			}
+			if err := cw.Write(row); err != nil {
+				return err
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	default:
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		for i, v := range vecs {
+			if err := enc.Encode(vectorRecord{at(f.File, i), label(i), at(f.ClassName, i), v}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// writeNPY writes vecs as a little-endian float32 matrix in numpy's .npy
+// format (version 1.0).
+func writeNPY(w io.Writer, vecs [][]float32) error {
+	dim := 0
+	if len(vecs) > 0 {
+		dim = len(vecs[0])
+	}
+	header := fmt.Sprintf("{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }", len(vecs), dim)
+	// Magic, version, header length, then the header padded with spaces
+	// and a newline so that the data starts at a multiple of 64 bytes.
+	total := 10 + len(header) + 1
+	pad := (64 - total%64) % 64
+	header += strings.Repeat(" ", pad) + "\n"
+	var pre [10]byte
+	copy(pre[:], "\x93NUMPY\x01\x00")
+	binary.LittleEndian.PutUint16(pre[8:], uint16(len(header)))
+	if _, err := w.Write(pre[:]); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, header); err != nil {
+		return err
+	}
+	buf := make([]byte, 4*dim)
+	for i, v := range vecs {
+		if len(v) != dim {
+			return fmt.Errorf("vector %d has %d values, not %d", i, len(v), dim)
+		}
+		for j, x := range v {
+			binary.LittleEndian.PutUint32(buf[4*j:], math.Float32bits(x))
+		}
+		if _, err := w.Write(buf); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -14,7 +14,9 @@ import (
 // The text's features — lower-cased words, pairs of neighbouring words and
 // the character 4-grams of each word — are hashed (with the model's name as
 // salt, so different models disagree) into a vector of the model's full
-// dimension with random signs, weighted 1 + ln(count), and L2-normalised.
+// dimension with random signs, weighted by count sublinearly, and
+// L2-normalised. Each feature lands in the first 128 values, the first 768
+// and anywhere, so that truncated vectors keep meaning.
 // When dims is smaller than full, the first dims values are returned
 // without renormalising, as the real service does with
 // outputDimensionality; full ≤ 0 means 3072. taskType is accepted for
@@ -44,9 +46,11 @@ func Vector(model, taskType, text string, dims, full int) []float32 {
 	v := make([]float64, full)
 	for h, c := range counts {
 		w := 1 + math.Log(1+c) - math.Log(2) // sublinear, 1 for a single occurrence
-		for k := 0; k < 2; k++ {
+		// Like Matryoshka-trained models, keep meaning in every prefix: one
+		// slot in the first 128 values, one in the first 768, one anywhere.
+		for k, span := range [3]int{min(128, full), min(768, full), full} {
 			x := mix(h, uint64(k)+0x632be59bd9b4e019)
-			idx := int(x % uint64(full))
+			idx := int(x % uint64(span))
 			if x>>63 == 1 {
 				v[idx] -= w
 			} else {

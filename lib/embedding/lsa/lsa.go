@@ -56,6 +56,16 @@ type Config struct {
 	// Unigrams, when true, uses single words only; by default pairs of
 	// consecutive words are terms too.
 	Unigrams bool
+	// NoSVD skips the SVD: vectors are the TF-IDF weights of the
+	// MaxFeatures most frequent terms.
+	NoSVD bool
+	// Whiten scales component i by σᵢ^(-Whiten) before normalising: 0
+	// keeps LSA's coordinates (dominated by the first components), 1 gives
+	// every component the same spread over the training texts.
+	Whiten float64
+	// CharMin and CharMax, when CharMin > 0, add the character n-grams of
+	// each word, CharMin to CharMax long, as terms (analyzer="char_wb").
+	CharMin, CharMax int
 	// PowerIters is the number of subspace iterations of the randomized SVD
 	// (default 4); Oversample the extra random directions it uses
 	// (default 10).
@@ -85,21 +95,28 @@ func (c Config) withDefaults() Config {
 	if c.Oversample <= 0 {
 		c.Oversample = 10
 	}
+	if c.CharMin < 0 {
+		c.CharMin = 0
+	}
+	if c.CharMax < c.CharMin {
+		c.CharMax = c.CharMin
+	}
 	return c
 }
 
 // Model is a fitted LSA embedder. It is safe for concurrent use.
 type Model struct {
-	name    string
-	bigrams bool
-	dims    int
-	vocab   map[uint64]int32 // term key → column
-	idf     []float64        // per column
-	basis   []float32        // V × l, row-major: aᵀ·Q of the randomized SVD
-	l       int              // columns of basis
-	rot     []float64        // l × dims, row-major: basis·rot = right singular vectors
-	sigma   []float64        // singular values, descending
-	nDocs   int
+	name  string
+	feat  features
+	dims  int
+	vocab map[uint64]int32 // term key → column
+	idf   []float64        // per column
+	basis []float32        // V × l, row-major: aᵀ·Q of the randomized SVD
+	l     int              // columns of basis
+	rot   []float64        // l × dims, row-major: basis·rot = right singular vectors
+	sigma []float64        // singular values, descending
+	scale []float64        // per component, from Config.Whiten; nil: 1
+	nDocs int
 }
 
 // ErrTooFewTexts is returned by Fit when the training texts share too few
@@ -113,7 +130,7 @@ func Fit(ctx context.Context, texts []string, cfg Config) (*Model, error) {
 	if len(texts) < 2 {
 		return nil, fmt.Errorf("%w: got %d, need at least 2", ErrTooFewTexts, len(texts))
 	}
-	bigrams := !cfg.Unigrams
+	feat := features{bigrams: !cfg.Unigrams, charMin: cfg.CharMin, charMax: cfg.CharMax}
 
 	// Terms and counts of every text.
 	docs := make([]termCounts, len(texts))
@@ -123,7 +140,7 @@ func Fit(ctx context.Context, texts []string, cfg Config) (*Model, error) {
 			if (i-lo)%256 == 0 && ctx.Err() != nil {
 				return
 			}
-			buf = termKeys(buf[:0], texts[i], bigrams)
+			buf = termKeys(buf[:0], texts[i], feat)
 			docs[i] = countTerms(buf)
 		}
 	})
@@ -162,7 +179,7 @@ func Fit(ctx context.Context, texts []string, cfg Config) (*Model, error) {
 	if len(terms) < 2 {
 		return nil, fmt.Errorf("%w: %d texts have %d terms in at least %d texts", ErrTooFewTexts, len(texts), len(terms), cfg.MinDF)
 	}
-	m := &Model{bigrams: bigrams, vocab: make(map[uint64]int32, len(terms)), idf: make([]float64, len(terms)), nDocs: len(texts)}
+	m := &Model{feat: feat, vocab: make(map[uint64]int32, len(terms)), idf: make([]float64, len(terms)), nDocs: len(texts)}
 	n := float64(len(texts))
 	for j, t := range terms {
 		m.vocab[t.key] = int32(j)
@@ -189,6 +206,11 @@ func Fit(ctx context.Context, texts []string, cfg Config) (*Model, error) {
 	}
 	rows = nil
 
+	if cfg.NoSVD {
+		m.dims = a.cols
+		m.name = fmt.Sprintf("tfidf-%dd-%s", a.cols, fingerprint(texts, cfg))
+		return m, nil
+	}
 	k := min(cfg.Dims, a.rows-1, a.cols-1)
 	if k < 1 {
 		return nil, fmt.Errorf("%w: %d texts, %d terms", ErrTooFewTexts, a.rows, a.cols)
@@ -199,6 +221,14 @@ func Fit(ctx context.Context, texts []string, cfg Config) (*Model, error) {
 	}
 	m.dims = k
 	m.sigma = sigma
+	if cfg.Whiten != 0 {
+		m.scale = make([]float64, k)
+		for i, s := range sigma {
+			if s > 0 {
+				m.scale[i] = math.Pow(s/sigma[0], -cfg.Whiten)
+			}
+		}
+	}
 	zr := z.RawMatrix()
 	m.l = zr.Cols
 	m.basis = make([]float32, zr.Rows*zr.Cols)
@@ -222,7 +252,7 @@ func Fit(ctx context.Context, texts []string, cfg Config) (*Model, error) {
 // vectors of different fits.
 func fingerprint(texts []string, cfg Config) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "lsa1|%d|%d|%g|%d|%t|%d|%d|%d|", cfg.Dims, cfg.MinDF, cfg.MaxDF, cfg.MaxFeatures, cfg.Unigrams, cfg.PowerIters, cfg.Oversample, cfg.Seed)
+	fmt.Fprintf(h, "lsa1|%t|%d|%d|%g|%d|%t|%d|%d|%g|%d|%d|%d|", cfg.NoSVD, cfg.Dims, cfg.MinDF, cfg.MaxDF, cfg.MaxFeatures, cfg.Unigrams, cfg.CharMin, cfg.CharMax, cfg.Whiten, cfg.PowerIters, cfg.Oversample, cfg.Seed)
 	var n [8]byte
 	for _, t := range texts {
 		binary.LittleEndian.PutUint64(n[:], uint64(len(t)))
@@ -306,7 +336,7 @@ func (m *Model) Embed(ctx context.Context, texts []string) ([][]float32, error) 
 			if (i-lo)%64 == 0 && ctx.Err() != nil {
 				return
 			}
-			buf = termKeys(buf[:0], texts[i], m.bigrams)
+			buf = termKeys(buf[:0], texts[i], m.feat)
 			out[i] = m.project(m.weigh(countTerms(buf)), acc)
 		}
 	})
@@ -319,6 +349,13 @@ func (m *Model) Embed(ctx context.Context, texts []string) ([][]float32, error) 
 // project returns the normalised projection of a TF-IDF row on the
 // components; acc is scratch space of length m.l.
 func (m *Model) project(r sparseRow, acc []float64) []float32 {
+	if m.basis == nil {
+		v := make([]float32, m.dims)
+		for i, j := range r.ind {
+			v[j] = float32(r.val[i])
+		}
+		return v
+	}
 	for c := range acc {
 		acc[c] = 0
 	}
@@ -335,6 +372,11 @@ func (m *Model) project(r sparseRow, acc []float64) []float32 {
 			continue
 		}
 		floats.AddScaled(out, x, m.rot[r*m.dims:(r+1)*m.dims])
+	}
+	if m.scale != nil {
+		for c := range out {
+			out[c] *= m.scale[c]
+		}
 	}
 	var ss float64
 	for _, v := range out {

@@ -93,12 +93,12 @@ func TestFitErrors(t *testing.T) {
 
 func TestTermKeys(t *testing.T) {
 	// Tokens of 2+ word characters, lower-cased; bigrams of neighbours.
-	a := termKeys(nil, "Hello, WORLD a x_1", true)
-	b := termKeys(nil, "hello world x_1", true)
+	a := termKeys(nil, "Hello, WORLD a x_1", features{bigrams: true})
+	b := termKeys(nil, "hello world x_1", features{bigrams: true})
 	if !slices.Equal(a, b) || len(a) != 5 {
 		t.Fatalf("keys %v vs %v", a, b)
 	}
-	if u := termKeys(nil, "hello world", false); len(u) != 2 {
+	if u := termKeys(nil, "hello world", features{}); len(u) != 2 {
 		t.Fatalf("unigrams only: %d keys", len(u))
 	}
 }

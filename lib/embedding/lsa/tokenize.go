@@ -17,20 +17,25 @@ const (
 // true, each pair of consecutive tokens. Terms are hashed to 64 bits rather
 // than kept as strings: with a vocabulary of a few hundred thousand terms the
 // chance of any collision is below one in a hundred million.
-func termKeys(dst []uint64, text string, bigrams bool) []uint64 {
+func termKeys(dst []uint64, text string, f features) []uint64 {
 	var prev uint64
 	havePrev := false
 	h := uint64(fnvOffset)
 	n := 0 // runes in the current token
+	var word []rune
 	emit := func() {
 		if n >= 2 {
 			dst = append(dst, h)
-			if bigrams && havePrev {
+			if f.bigrams && havePrev {
 				dst = append(dst, bigramKey(prev, h))
 			}
 			prev, havePrev = h, true
+			if f.charMin > 0 {
+				dst = charKeys(dst, word, f.charMin, f.charMax)
+			}
 		}
 		h, n = fnvOffset, 0
+		word = word[:0]
 	}
 	for i := 0; i < len(text); {
 		r, size := rune(text[i]), 1
@@ -40,6 +45,9 @@ func termKeys(dst []uint64, text string, bigrams bool) []uint64 {
 		i += size
 		if isWordRune(r) {
 			r = unicode.ToLower(r)
+			if f.charMin > 0 {
+				word = append(word, r)
+			}
 			if r < utf8.RuneSelf {
 				h = (h ^ uint64(r)) * fnvPrime
 			} else {
@@ -55,6 +63,39 @@ func termKeys(dst []uint64, text string, bigrams bool) []uint64 {
 		emit()
 	}
 	emit()
+	return dst
+}
+
+// features selects the kinds of terms termKeys produces.
+type features struct {
+	bigrams          bool
+	charMin, charMax int // character n-gram lengths; 0: none
+}
+
+// charKeys appends the keys of the character n-grams (charMin to charMax
+// long) of word padded with a space on each side, as scikit-learn's
+// analyzer="char_wb" makes them.
+func charKeys(dst []uint64, word []rune, lo, hi int) []uint64 {
+	padded := len(word) + 2
+	at := func(i int) rune {
+		if i == 0 || i == padded-1 {
+			return ' '
+		}
+		return word[i-1]
+	}
+	for n := lo; n <= hi; n++ {
+		if n > padded {
+			break
+		}
+		for i := 0; i+n <= padded; i++ {
+			h := uint64(fnvOffset) ^ 0x5bd1e995 ^ uint64(n) // separate from words
+			for j := i; j < i+n; j++ {
+				r := at(j)
+				h = (h ^ uint64(r)) * fnvPrime
+			}
+			dst = append(dst, bigramKey(h, 0xc4a5))
+		}
+	}
 	return dst
 }
 
