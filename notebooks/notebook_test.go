@@ -5,6 +5,7 @@ package notebooks
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"os"
 	"os/exec"
@@ -20,6 +21,7 @@ import (
 	"github.com/embedclassify/embedclassify/lib/notebook/ipynb"
 	"github.com/embedclassify/embedclassify/lib/notebook/jupyter"
 	"github.com/embedclassify/embedclassify/lib/notebook/jupyter/jupytertest"
+	"github.com/embedclassify/embedclassify/notebooks/internal/cells"
 )
 
 const tutorial = "classify_text_with_embeddings.ipynb"
@@ -129,26 +131,33 @@ func runEnv(t *testing.T, extra ...string) []string {
 // temporary file and returns the executed notebook and its bytes.
 func execute(t *testing.T, env []string) (*ipynb.Notebook, []byte) {
 	t.Helper()
+	nb, b, err := executeFile(t, env, tutorial)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return nb, b
+}
+
+// executeFile runs the notebook at path (in this folder) with env.
+func executeFile(t *testing.T, env []string, path string) (*ipynb.Notebook, []byte, error) {
+	t.Helper()
 	j := jupytertest.Jupyter(t)
 	if err := j.HasNBConvert(context.Background()); err != nil {
 		jupytertest.Missing(t, "%v", err)
 	}
 	jupytertest.Kernel(t, j, "gonb")
 	j.Env = env
-	out := filepath.Join(t.TempDir(), tutorial)
+	out := filepath.Join(t.TempDir(), filepath.Base(path))
 	start := time.Now()
-	nb, err := j.Execute(context.Background(), tutorial, jupyter.ExecOptions{
+	nb, err := j.Execute(context.Background(), path, jupyter.ExecOptions{
 		Output: out, Timeout: 10 * time.Minute, AllowErrors: true,
 	})
-	t.Logf("executed %s in %.1fs", tutorial, time.Since(start).Seconds())
-	if err != nil {
-		t.Fatal(err)
+	t.Logf("executed %s in %.1fs", path, time.Since(start).Seconds())
+	b, rerr := os.ReadFile(out)
+	if err == nil && rerr != nil {
+		err = rerr
 	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return nb, b
+	return nb, b, err
 }
 
 // TestTutorialOffline executes the notebook without a key: it must say so
@@ -298,5 +307,44 @@ func TestInterruptAndResume(t *testing.T) {
 	stdin.Close()
 	if err := cmd.Wait(); err != nil {
 		t.Errorf("interrupt.py: %v\n%s", err, trim(stderr.String(), 4000))
+	}
+}
+
+// TestWrongKey runs the first cells with a key the (fake) service refuses:
+// the model list cell must fail with a message saying so, without the key.
+func TestWrongKey(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: runs a GoNB kernel")
+	}
+	t.Parallel()
+	srv := geminitest.NewServer(geminitest.Options{APIKeys: []string{dummyKey}})
+	defer srv.Close()
+	const wrongKey = "wrong-key-0c1d2e3f4a"
+	// The notebook must sit in this folder: its first cell finds the
+	// repository as the notebook's parent folder.
+	f, err := os.CreateTemp(".", ".wrongkey-*.ipynb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	defer os.Remove(f.Name())
+	if err := cells.Subset("setup", "key", "models").Write(f.Name()); err != nil {
+		t.Fatal(err)
+	}
+	nb, raw, err := executeFile(t, runEnv(t, "GEMINI_API_KEY="+wrongKey, "GOOGLE_GEMINI_BASE_URL="+srv.URL), f.Name())
+	var xerr *jupyter.ExecError
+	if !errors.As(err, &xerr) || nb == nil {
+		t.Fatalf("error = %v, want the models cell to fail", err)
+	}
+	if len(xerr.Problems) != 1 || nb.Cells[xerr.Problems[0].Cell].ID != "models" {
+		t.Fatalf("problems = %v, want one in the models cell", xerr.Problems)
+	}
+	msg := xerr.Problems[0].Message
+	t.Logf("the models cell says: %s", msg)
+	if !strings.Contains(strings.ToLower(msg), "key") {
+		t.Errorf("the message does not mention the key:\n%s", msg)
+	}
+	if strings.Contains(string(raw), wrongKey) {
+		t.Error("the executed notebook contains the API key")
 	}
 }

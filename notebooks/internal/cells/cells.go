@@ -1,4 +1,14 @@
-package main
+// Package cells holds the cells of the project's notebooks, so that their
+// text is reviewed and changed as Go source; cmd gen writes the .ipynb
+// files from them.
+package cells
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/embedclassify/embedclassify/lib/notebook/ipynb"
+)
 
 // cells are the tutorial notebook's cells, in the order of the Gemini
 // cookbook's "Classify text with embeddings", whose steps they follow. The
@@ -61,8 +71,10 @@ import (
 )
 
 %%
-if gemini.Configured() {
-	notebook.Notice("Gemini is configured (key from %s): the embeddings come from Gemini.", gemini.KeySource())
+if src := gemini.KeySource(); src != "" {
+	notebook.Notice("Gemini is configured (key from %s): the embeddings come from Gemini.", src)
+} else if gemini.Configured() {
+	notebook.Notice("Gemini is configured (Vertex AI settings): the embeddings come from Gemini.")
 } else {
 	notebook.Warning("No GEMINI_API_KEY in the environment: this run embeds with the offline TF-IDF + LSA embedder instead of Gemini.")
 }
@@ -410,7 +422,7 @@ var variantAccuracies = notebook.Memo(notebook.Key("variants", gemini.Configured
 %%
 _, accuracy, err := classifier.Evaluate(xVal, yVal)
 notebook.Check(err)
-labels, accs := []string{fmt.Sprintf("above: %s, %d dims", embedder.Model(), embeddingSize)}, []float64{accuracy}
+labels, accs := []string{fmt.Sprintf("the run above, %d dims", embeddingSize)}, []float64{accuracy}
 for i, v := range variants() {
 	labels, accs = append(labels, v.name), append(accs, variantAccuracies[i])
 }
@@ -453,4 +465,39 @@ for i, s := range sentences {
 }
 notebook.Table([]string{"text", "predicted group", "its probability", "plain logits: top probability"}, rows)
 `),
+}
+
+// FileName is the tutorial notebook's file name.
+const FileName = "classify_text_with_embeddings.ipynb"
+
+// cell is one cell of the notebook: its type, a stable id and its source.
+type cell struct {
+	kind, id, src string
+}
+
+// md makes a markdown cell; ´ stands for a backquote, which Go's raw
+// strings cannot hold.
+func md(id, src string) cell {
+	return cell{ipynb.Markdown, id, strings.ReplaceAll(strings.TrimSpace(src), "´", "`")}
+}
+
+// code makes a Go cell.
+func code(id, src string) cell {
+	return cell{ipynb.Code, id, strings.TrimSpace(src)}
+}
+
+// Notebook returns the tutorial notebook with empty outputs.
+func Notebook() *ipynb.Notebook { return Subset() }
+
+// Subset returns the tutorial notebook with only the cells of the given
+// ids, in the notebook's order, or with all of them when no id is given;
+// tests use it to run a few steps.
+func Subset(ids ...string) *ipynb.Notebook {
+	nb := ipynb.New("gonb", "Go (gonb)", "go")
+	for _, c := range cells {
+		if len(ids) == 0 || slices.Contains(ids, c.id) {
+			nb.Cells = append(nb.Cells, ipynb.Cell{Type: c.kind, ID: c.id, Source: c.src})
+		}
+	}
+	return nb
 }
