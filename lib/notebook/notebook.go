@@ -40,6 +40,8 @@ type sink interface {
 	Update(id, html string)
 	// Text shows plain text as a new output of the cell.
 	Text(s string)
+	// PNG shows a PNG image as a new output of the cell.
+	PNG(b []byte)
 	// Rich reports whether HTML is rendered (true) or only text is (false).
 	Rich() bool
 }
@@ -59,13 +61,21 @@ func (gonbSink) Update(id, s string) {
 	gonbui.Sync()
 }
 
+func (gonbSink) PNG(b []byte) {
+	gonbui.DisplayPng(b)
+	gonbui.Sync()
+}
+
 func (gonbSink) Text(s string) { fmt.Fprint(os.Stdout, s) }
 func (gonbSink) Rich() bool    { return true }
 
 func (t textSink) HTML(s string)      { fmt.Fprintln(t.writer(), s) }
 func (t textSink) Update(_, _ string) {}
-func (t textSink) Text(s string)      { fmt.Fprint(t.writer(), s) }
-func (textSink) Rich() bool           { return false }
+func (t textSink) PNG(b []byte) {
+	fmt.Fprintf(t.writer(), "(a %d-byte PNG image: shown in notebooks only)\n", len(b))
+}
+func (t textSink) Text(s string) { fmt.Fprint(t.writer(), s) }
+func (textSink) Rich() bool      { return false }
 
 // writer returns w, or the current os.Stdout when w is nil.
 func (t textSink) writer() io.Writer {
@@ -116,10 +126,23 @@ func ShowHTML(fragment string) { output().HTML(fragment) }
 // fragment, such as a frame or a classification report.
 type HTMLer interface{ HTML() string }
 
-// Show displays v the richest way it offers: its HTML method in a notebook,
-// else its String method, else its default format.
+// PNGer is implemented by values that render themselves as a PNG image,
+// such as a plots.Chart.
+type PNGer interface{ PNG() ([]byte, error) }
+
+// Show displays v the richest way it offers: as an image (PNGer) or with
+// its HTML method in a notebook, else with its String method, else in its
+// default format. Like every display of this package it returns once GoNB
+// has the output: a cell's program that exits right after displaying loses
+// nothing. If rendering the image fails, Show stops the cell (see Check).
 func Show(v any) {
 	o := output()
+	if p, ok := v.(PNGer); ok {
+		b, err := p.PNG()
+		Check(err)
+		o.PNG(b)
+		return
+	}
 	if h, ok := v.(HTMLer); ok && o.Rich() {
 		o.HTML(h.HTML())
 		return

@@ -3,6 +3,7 @@ package notebook
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"strings"
 	"syscall"
@@ -16,6 +17,7 @@ type recorder struct {
 	html    []string
 	updates map[string][]string
 	text    strings.Builder
+	png     [][]byte
 }
 
 func (r *recorder) HTML(s string) { r.html = append(r.html, s) }
@@ -26,6 +28,7 @@ func (r *recorder) Update(id, s string) {
 	r.updates[id] = append(r.updates[id], s)
 }
 func (r *recorder) Text(s string) { r.text.WriteString(s) }
+func (r *recorder) PNG(b []byte)  { r.png = append(r.png, b) }
 func (r *recorder) Rich() bool    { return r.rich }
 
 // use makes s the package's sink for the duration of the test.
@@ -72,6 +75,32 @@ func TestShow(t *testing.T) {
 				t.Errorf("text = %q, want %q", got, tt.wantText)
 			}
 		})
+	}
+}
+
+type pngValue struct{ err error }
+
+func (p pngValue) PNG() ([]byte, error) { return []byte("\x89PNG"), p.err }
+func (pngValue) String() string         { return "chart" }
+
+func TestShowImage(t *testing.T) {
+	r := &recorder{rich: true}
+	use(t, r)
+	Show(pngValue{})
+	if len(r.png) != 1 || string(r.png[0]) != "\x89PNG" {
+		t.Errorf("images = %q", r.png)
+	}
+	code := captureExit(t)
+	Show(pngValue{err: errors.New("no font")})
+	if *code != 1 || !strings.Contains(strings.Join(r.html, ""), "no font") {
+		t.Errorf("a failed rendering: exit %d, output %q", *code, r.html)
+	}
+
+	var buf bytes.Buffer
+	use(t, textSink{w: &buf})
+	Show(pngValue{})
+	if !strings.Contains(buf.String(), "PNG image") {
+		t.Errorf("text fallback = %q", buf.String())
 	}
 }
 

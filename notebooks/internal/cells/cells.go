@@ -309,13 +309,10 @@ notebook.Table([]string{"accuracy", "loss"}, [][]string{{fmt.Sprintf("%.4f", acc
 How loss and accuracy moved from epoch to epoch, on the training posts and on the test (validation) posts:
 `),
 	code("plot", `
-import (
-	"github.com/embedclassify/embedclassify/plots"
-	"github.com/embedclassify/embedclassify/plots/inline"
-)
+import "github.com/embedclassify/embedclassify/plots"
 
 %%
-notebook.Check(inline.Show(notebook.Must(plots.History(history))))
+notebook.Show(notebook.Must(plots.History(history)))
 `),
 	md("confusion-md", `
 Accuracy alone does not tell which groups get confused with which. A confusion matrix does: its row is the true group of a post, its
@@ -331,7 +328,7 @@ for i, name := range classNames {
 	fmt.Printf("%d: %s\n", i, name)
 }
 cm := notebook.Must(metrics.ConfusionMatrix(yVal, yHat, len(classNames)))
-notebook.Check(inline.Show(notebook.Must(plots.ConfusionMatrix(cm, classNames))))
+notebook.Show(notebook.Must(plots.ConfusionMatrix(cm, classNames)))
 notebook.Show(notebook.Must(metrics.ClassificationReport(yVal, yHat, classNames)))
 `),
 	md("next-md", `
@@ -361,10 +358,10 @@ var logitsClassifier, logitsHistory = notebook.Fit(notebook.Key("classifier", em
 	xTrain, yTrain, xVal, yVal)
 
 %%
-notebook.Check(inline.Show(notebook.Must(plots.CompareHistories([]plots.NamedHistory{
+notebook.Show(notebook.Must(plots.CompareHistories([]plots.NamedHistory{
 	{Name: "sigmoid then softmax (tutorial)", History: history},
 	{Name: "plain logits", History: logitsHistory},
-}))))
+})))
 var rows [][]string
 for _, c := range []struct {
 	name  string
@@ -426,7 +423,7 @@ labels, accs := []string{fmt.Sprintf("the run above, %d dims", embeddingSize)}, 
 for i, v := range variants() {
 	labels, accs = append(labels, v.name), append(accs, variantAccuracies[i])
 }
-notebook.Check(inline.Show(notebook.Must(plots.AccuracyBy("embedder", labels, accs))))
+notebook.Show(notebook.Must(plots.AccuracyBy("embedder", labels, accs)))
 `),
 	md("predict-md", `
 ### Save the classifier and classify new text
