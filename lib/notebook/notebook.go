@@ -1,14 +1,28 @@
-// Package notebook holds the small helpers that the project's GoNB notebook
-// cells call to show their results: HTML tables, visible notices, a live
-// progress bar and a context that an interrupted cell cancels.
+// Package notebook holds the helpers that the project's GoNB notebook cells
+// call, so that the cells stay as short as the Python tutorial's:
 //
-// Inside a GoNB kernel the helpers send rich output through gonbui; anywhere
-// else (a test, a plain go run) they write plain text to standard output, so
-// code using them runs unchanged outside Jupyter.
+//   - display: Show (HTML, images such as plots.Chart, text), Table, Notice,
+//     Warning, and a live Progress bar;
+//   - GoNB's execution model: every cell runs as a new program that
+//     re-initialises the variables earlier cells declared, so Memo and Fit
+//     keep slow results (the dataset, embeddings, a trained classifier) for
+//     the rest of the kernel session;
+//   - interrupts: Context is cancelled when the cell is interrupted, and
+//     Check and Must stop a cell with a readable message;
+//   - the tutorial's embedding steps: SelectEmbedder, EmbedFrame and
+//     TestAccuracy, with progress bars and an on-disk cache of Gemini
+//     vectors.
+//
+// Inside a GoNB kernel the helpers send rich output through gonbui and wait
+// until GoNB has it (a cell's program that exits right after displaying
+// would otherwise lose it); anywhere else (a test, a plain go run) they
+// write plain text to standard output, so code using them runs unchanged
+// outside Jupyter.
 //
 // Notebook cells should import only this module's packages and the standard
 // library: GoNB runs `go get` for every import of a cell, and resolving a
-// package of another module that way needs network access. Through this
+// package of another module that way needs network access (the module proxy
+// refuses the lookup of a package path such as gonbui's). Through this
 // package, the cells reach gonbui without importing it.
 package notebook
 
