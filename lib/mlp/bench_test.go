@@ -52,8 +52,7 @@ func synthetic(seed uint64, n, dim, k int, noise float64) ([][]float32, []int) {
 //	pure Go (gonum):  12.0 s, 20.0 s, 34.7 s wall; 19.8–21.5 s CPU
 //	-tags openblas:    7.5 s,  9.4 s, 13.1 s wall;  7.9–8.3 s CPU
 //
-// With both CPUs to itself a run takes about half its CPU time. Debian's
-// PyTorch 1.13 takes 80–118 s for the same job on this machine, per the
+// Debian's PyTorch 1.13 takes 80–118 s for the same job on this machine, per the
 // issue that asked for this benchmark (not re-measured here: python3-torch
 // drags in 163 packages).
 //
