@@ -1,6 +1,7 @@
 package mlp_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -72,4 +73,22 @@ func ExampleEpochResult_String() {
 	// Output:
 	// Epoch 3/20
 	// 13/13 ━━━━━━━━━━━━━━━━━━━━ 1s 52ms/step - accuracy: 0.9125 - loss: 0.8322 - val_accuracy: 0.9000 - val_loss: 0.8526
+}
+
+func ExampleLoad() {
+	model, _ := mlp.New(8, 3, mlp.Config{Hidden: 5, Seed: 7})
+	model.SetClasses([]string{"sci.crypt", "sci.med", "sci.space"})
+	var file bytes.Buffer // or model.SaveFile("classifier.mlp")
+	if err := model.Save(&file); err != nil {
+		panic(err)
+	}
+	loaded, err := mlp.Load(&file)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(loaded.InputSize(), loaded.HiddenSize(), loaded.NumClasses(), loaded.Classes)
+	fmt.Println(loaded.CheckShape(3072, 3))
+	// Output:
+	// 8 5 3 [sci.crypt sci.med sci.space]
+	// mlp: the model maps 8 features to 3 classes, but the data has 3072 features and 3 classes
 }
