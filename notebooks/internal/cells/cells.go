@@ -35,7 +35,8 @@ limitations under the License.
 # Classify text with embeddings, in Go
 
 A Go port of the Gemini API cookbook notebook of the same name, running on the [GoNB](https://github.com/janpfeifer/gonb) kernel.
-With Gemini, embedding the 500 posts below makes 500 embedding requests' worth of calls: a free-tier quota may throttle them.
+With a Gemini key it embeds about a thousand posts, in batches of up to 100; the free tier's rate limits can slow that down, a
+paid-tier quota will not.
 
 ## Overview
 
