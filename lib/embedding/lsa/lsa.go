@@ -4,22 +4,31 @@
 // A Model is fitted on a corpus of training texts (no labels are used) and
 // then embeds any text as a dense, L2-normalised float32 vector, with no key
 // and no network. The same texts and Config always give the same model and
-// the same vectors.
+// the same vectors, and the model's name carries a fingerprint of both.
 //
-// The method, with scikit-learn's names for the same steps:
+// The method, with scikit-learn's names for the same steps where there are
+// some:
 //
-//   - terms are lower-cased word tokens of two or more characters and, by
-//     default, pairs of consecutive tokens (TfidfVectorizer with
-//     ngram_range=(1, 2));
-//   - terms found in fewer than MinDF training texts are dropped, and only
-//     the MaxFeatures most frequent remain (min_df, max_features);
+//   - terms are lower-cased word tokens of two or more characters, pairs of
+//     consecutive tokens (TfidfVectorizer(ngram_range=(1, 2))) and the
+//     character 3- to 5-grams of each word (analyzer="char_wb"); the terms
+//     of a text's first line — a post's subject — count five extra times;
+//   - terms found in fewer than two training texts are dropped, and only the
+//     100,000 most frequent remain (min_df, max_features);
 //   - a text's weights are (1 + ln tf) · idf with the smooth
 //     idf = ln((1+n)/(1+df)) + 1, L2-normalised (sublinear_tf=True);
-//   - the n × V TF-IDF matrix of the training texts is reduced to Dims
+//   - the n × V TF-IDF matrix of the training texts is reduced to 256
 //     components by randomized SVD (Halko, Martinsson and Tropp, 2011) with
 //     subspace iterations (TruncatedSVD(algorithm="randomized"));
-//   - a text's vector is its TF-IDF row projected on those components and
-//     L2-normalised (Normalizer()).
+//   - a text's vector is its TF-IDF row projected on those components, each
+//     divided by its singular value (whitening: every component gets the
+//     same spread over the training texts), and L2-normalised.
+//
+// Each choice was kept because it raised the accuracy of the tutorial's
+// classifier on 20 Newsgroups (see quality_test.go): on the tutorial's task
+// (sci.* classes, 100 training and 25 test texts per class, embedder fitted
+// on the 400 training texts) the mean over 10 samples went from 0.855 with
+// plain word TF-IDF + LSA to 0.91 with all of them.
 //
 // Dense algebra uses gonum (BLAS, LAPACK QR and a symmetric eigensolver);
 // the sparse products are done here, as gonum has no sparse matrices.
@@ -39,7 +48,9 @@ import (
 	"gonum.org/v1/gonum/floats"
 )
 
-// Config sets how a Model is fitted. The zero value gives the defaults.
+// Config sets how a Model is fitted. The zero value gives the defaults,
+// which were chosen by measuring the tutorial's classifier on 20 Newsgroups
+// (see the package's quality tests).
 type Config struct {
 	// Dims is the number of components, the length of every vector
 	// (default 256). It is lowered when the training texts cannot support
@@ -56,16 +67,28 @@ type Config struct {
 	// Unigrams, when true, uses single words only; by default pairs of
 	// consecutive words are terms too.
 	Unigrams bool
+	// CharMin and CharMax are the lengths of the character n-grams of each
+	// word (padded with a space on each side, as scikit-learn's
+	// analyzer="char_wb") that are terms too: by default 3 to 5. They let
+	// "encrypt", "encrypted" and "encryption" share terms. NoChars turns
+	// them off.
+	CharMin, CharMax int
+	NoChars          bool
+	// TitleRepeat counts the terms of a text's first line (a post's
+	// subject, a document's title) this many extra times (default 5;
+	// negative: none).
+	TitleRepeat int
+	// Whiten scales component i by (σᵢ/σ₁)^(-Whiten) before the final
+	// normalisation (default 1, which gives every component the same spread
+	// over the training texts; negative: 0, LSA's own coordinates, dominated
+	// by the first components).
+	Whiten float64
+	// BM25, when true, weighs terms with Okapi BM25 (k1 = 1.2, b = 0.75)
+	// instead of sublinear TF-IDF.
+	BM25 bool
 	// NoSVD skips the SVD: vectors are the TF-IDF weights of the
 	// MaxFeatures most frequent terms.
 	NoSVD bool
-	// Whiten scales component i by σᵢ^(-Whiten) before normalising: 0
-	// keeps LSA's coordinates (dominated by the first components), 1 gives
-	// every component the same spread over the training texts.
-	Whiten float64
-	// CharMin and CharMax, when CharMin > 0, add the character n-grams of
-	// each word, CharMin to CharMax long, as terms (analyzer="char_wb").
-	CharMin, CharMax int
 	// PowerIters is the number of subspace iterations of the randomized SVD
 	// (default 4); Oversample the extra random directions it uses
 	// (default 10).
@@ -95,11 +118,28 @@ func (c Config) withDefaults() Config {
 	if c.Oversample <= 0 {
 		c.Oversample = 10
 	}
-	if c.CharMin < 0 {
-		c.CharMin = 0
+	switch {
+	case c.NoChars:
+		c.CharMin, c.CharMax = 0, 0
+	case c.CharMin <= 0 && c.CharMax <= 0:
+		c.CharMin, c.CharMax = 3, 5
+	case c.CharMin <= 0:
+		c.CharMin = 1
 	}
 	if c.CharMax < c.CharMin {
 		c.CharMax = c.CharMin
+	}
+	switch {
+	case c.TitleRepeat == 0:
+		c.TitleRepeat = 5
+	case c.TitleRepeat < 0:
+		c.TitleRepeat = 0
+	}
+	switch {
+	case c.Whiten == 0:
+		c.Whiten = 1
+	case c.Whiten < 0:
+		c.Whiten = 0
 	}
 	return c
 }
@@ -111,11 +151,14 @@ type Model struct {
 	dims  int
 	vocab map[uint64]int32 // term key → column
 	idf   []float64        // per column
-	basis []float32        // V × l, row-major: aᵀ·Q of the randomized SVD
-	l     int              // columns of basis
-	rot   []float64        // l × dims, row-major: basis·rot = right singular vectors
-	sigma []float64        // singular values, descending
-	scale []float64        // per component, from Config.Whiten; nil: 1
+	keys  []uint64         // per column: the term's key
+	bm25  bool
+	avgdl float64   // mean text length in terms, for BM25
+	basis []float32 // V × l, row-major: aᵀ·Q of the randomized SVD
+	l     int       // columns of basis
+	rot   []float64 // l × dims, row-major: basis·rot = right singular vectors
+	sigma []float64 // singular values, descending
+	scale []float64 // per component, from Config.Whiten; nil: 1
 	nDocs int
 }
 
@@ -130,7 +173,7 @@ func Fit(ctx context.Context, texts []string, cfg Config) (*Model, error) {
 	if len(texts) < 2 {
 		return nil, fmt.Errorf("%w: got %d, need at least 2", ErrTooFewTexts, len(texts))
 	}
-	feat := features{bigrams: !cfg.Unigrams, charMin: cfg.CharMin, charMax: cfg.CharMax}
+	feat := features{bigrams: !cfg.Unigrams, charMin: cfg.CharMin, charMax: cfg.CharMax, title: cfg.TitleRepeat}
 
 	// Terms and counts of every text.
 	docs := make([]termCounts, len(texts))
@@ -140,7 +183,7 @@ func Fit(ctx context.Context, texts []string, cfg Config) (*Model, error) {
 			if (i-lo)%256 == 0 && ctx.Err() != nil {
 				return
 			}
-			buf = termKeys(buf[:0], texts[i], feat)
+			buf = textKeys(buf[:0], texts[i], feat)
 			docs[i] = countTerms(buf)
 		}
 	})
@@ -179,12 +222,21 @@ func Fit(ctx context.Context, texts []string, cfg Config) (*Model, error) {
 	if len(terms) < 2 {
 		return nil, fmt.Errorf("%w: %d texts have %d terms in at least %d texts", ErrTooFewTexts, len(texts), len(terms), cfg.MinDF)
 	}
-	m := &Model{feat: feat, vocab: make(map[uint64]int32, len(terms)), idf: make([]float64, len(terms)), nDocs: len(texts)}
+	m := &Model{bm25: cfg.BM25, feat: feat, vocab: make(map[uint64]int32, len(terms)), idf: make([]float64, len(terms)), nDocs: len(texts)}
 	n := float64(len(texts))
 	for j, t := range terms {
 		m.vocab[t.key] = int32(j)
-		m.idf[j] = math.Log((1+n)/(1+float64(t.df))) + 1
+		if cfg.BM25 {
+			m.idf[j] = math.Log(1 + (n-float64(t.df)+0.5)/(float64(t.df)+0.5))
+		} else {
+			m.idf[j] = math.Log((1+n)/(1+float64(t.df))) + 1
+		}
 	}
+	var totalLen float64
+	for _, d := range docs {
+		totalLen += float64(d.length())
+	}
+	m.avgdl = max(totalLen/n, 1)
 
 	// The TF-IDF matrix.
 	a := &csr{rows: len(texts), cols: len(terms), ptr: make([]int, len(texts)+1)}
@@ -243,7 +295,7 @@ func Fit(ctx context.Context, texts []string, cfg Config) (*Model, error) {
 			m.rot[r*k+c] = top.At(r, c)
 		}
 	}
-	m.name = fmt.Sprintf("lsa-tfidf-%dd-%s", k, fingerprint(texts, cfg))
+	m.name = fmt.Sprintf("lsa-tfidf-%dd-%s", m.dims, fingerprint(texts, cfg))
 	return m, nil
 }
 
@@ -252,7 +304,7 @@ func Fit(ctx context.Context, texts []string, cfg Config) (*Model, error) {
 // vectors of different fits.
 func fingerprint(texts []string, cfg Config) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "lsa1|%t|%d|%d|%g|%d|%t|%d|%d|%g|%d|%d|%d|", cfg.NoSVD, cfg.Dims, cfg.MinDF, cfg.MaxDF, cfg.MaxFeatures, cfg.Unigrams, cfg.CharMin, cfg.CharMax, cfg.Whiten, cfg.PowerIters, cfg.Oversample, cfg.Seed)
+	fmt.Fprintf(h, "lsa2|%t|%t|%d|%d|%g|%d|%t|%d|%d|%d|%g|%d|%d|%d|", cfg.BM25, cfg.NoSVD, cfg.Dims, cfg.MinDF, cfg.MaxDF, cfg.MaxFeatures, cfg.Unigrams, cfg.CharMin, cfg.CharMax, cfg.TitleRepeat, cfg.Whiten, cfg.PowerIters, cfg.Oversample, cfg.Seed)
 	var n [8]byte
 	for _, t := range texts {
 		binary.LittleEndian.PutUint64(n[:], uint64(len(t)))
@@ -266,6 +318,15 @@ func fingerprint(texts []string, cfg Config) string {
 type termCounts struct {
 	keys   []uint64
 	counts []int32
+}
+
+// length returns the number of terms of the text, repeats included.
+func (tc termCounts) length() int {
+	n := 0
+	for _, c := range tc.counts {
+		n += int(c)
+	}
+	return n
 }
 
 // countTerms sorts keys in place and returns the distinct keys and counts.
@@ -293,13 +354,23 @@ type sparseRow struct {
 // weigh returns the L2-normalised sublinear TF-IDF row of a text's terms.
 func (m *Model) weigh(tc termCounts) sparseRow {
 	var r sparseRow
+	norm := 0.0
+	if m.bm25 {
+		const k1, b = 1.2, 0.75
+		norm = k1 * (1 - b + b*float64(tc.length())/m.avgdl)
+	}
 	for i, k := range tc.keys {
 		j, ok := m.vocab[k]
 		if !ok {
 			continue
 		}
 		r.ind = append(r.ind, j)
-		r.val = append(r.val, (1+math.Log(float64(tc.counts[i])))*m.idf[j])
+		tf := float64(tc.counts[i])
+		if m.bm25 {
+			r.val = append(r.val, tf*2.2/(tf+norm)*m.idf[j])
+		} else {
+			r.val = append(r.val, (1+math.Log(tf))*m.idf[j])
+		}
 	}
 	sort.Sort(byColumn(r))
 	var ss float64
@@ -336,7 +407,7 @@ func (m *Model) Embed(ctx context.Context, texts []string) ([][]float32, error) 
 			if (i-lo)%64 == 0 && ctx.Err() != nil {
 				return
 			}
-			buf = termKeys(buf[:0], texts[i], m.feat)
+			buf = textKeys(buf[:0], texts[i], m.feat)
 			out[i] = m.project(m.weigh(countTerms(buf)), acc)
 		}
 	})
@@ -366,31 +437,40 @@ func (m *Model) project(r sparseRow, acc []float64) []float32 {
 			acc[c] += w * float64(v)
 		}
 	}
+	k := m.dims
 	out := make([]float64, m.dims)
 	for r, x := range acc {
 		if x == 0 {
 			continue
 		}
-		floats.AddScaled(out, x, m.rot[r*m.dims:(r+1)*m.dims])
+		floats.AddScaled(out[:k], x, m.rot[r*k:(r+1)*k])
 	}
 	if m.scale != nil {
-		for c := range out {
+		for c := range out[:k] {
 			out[c] *= m.scale[c]
 		}
 	}
-	var ss float64
-	for _, v := range out {
-		ss += v * v
-	}
+	normalizeInPlace(out)
 	v := make([]float32, m.dims)
-	if ss == 0 {
-		return v
-	}
-	inv := 1 / math.Sqrt(ss)
 	for c, x := range out {
-		v[c] = float32(x * inv)
+		v[c] = float32(x)
 	}
 	return v
+}
+
+// normalizeInPlace scales v to unit norm, leaving the zero vector alone.
+func normalizeInPlace(v []float64) {
+	var ss float64
+	for _, x := range v {
+		ss += x * x
+	}
+	if ss == 0 {
+		return
+	}
+	inv := 1 / math.Sqrt(ss)
+	for i := range v {
+		v[i] *= inv
+	}
 }
 
 // Model returns the embedder's name: "lsa-tfidf-", the dimension and a

@@ -1,6 +1,7 @@
 package lsa
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -70,6 +71,23 @@ func termKeys(dst []uint64, text string, f features) []uint64 {
 type features struct {
 	bigrams          bool
 	charMin, charMax int // character n-gram lengths; 0: none
+	title            int // extra times the first line's terms count
+}
+
+// textKeys appends to dst the term keys of text, its first line's repeated
+// f.title more times.
+func textKeys(dst []uint64, text string, f features) []uint64 {
+	dst = termKeys(dst, text, f)
+	if f.title > 0 {
+		first, _, _ := strings.Cut(strings.TrimLeft(text, " \t\r\n"), "\n")
+		n := len(dst)
+		dst = termKeys(dst, first, f)
+		k := len(dst) - n
+		for i := 1; i < f.title; i++ {
+			dst = append(dst, dst[n:n+k]...)
+		}
+	}
+	return dst
 }
 
 // charKeys appends the keys of the character n-grams (charMin to charMax
