@@ -151,7 +151,6 @@ type Model struct {
 	dims  int
 	vocab map[uint64]int32 // term key → column
 	idf   []float64        // per column
-	keys  []uint64         // per column: the term's key
 	bm25  bool
 	avgdl float64   // mean text length in terms, for BM25
 	basis []float32 // V × l, row-major: aᵀ·Q of the randomized SVD
