@@ -216,6 +216,11 @@ func New(ctx context.Context, cfg Config) (*Embedder, error) {
 		e.client = cfg.Client
 	} else {
 		cc := cfg.ClientConfig // a copy: the SDK fills it in
+		if cc.HTTPClient != nil {
+			// A copy too, as its transport gets wrapped below.
+			hc := *cc.HTTPClient
+			cc.HTTPClient = &hc
+		}
 		keyForScrub := cc.APIKey
 		if keyForScrub == "" {
 			keyForScrub = envKey()
