@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -149,6 +150,20 @@ type Local struct {
 // NewLocal wraps a fitted lsa.Model, reporting progress to progress (may be
 // nil).
 func NewLocal(m *lsa.Model, progress ProgressFunc) *Local { return &Local{m: m, progress: progress} }
+
+// Save writes the offline embedder so that LoadLocal can restore it, for
+// classifying new texts later with the same vectors (see lsa.Model.Save).
+func (l *Local) Save(w io.Writer) error { return l.m.Save(w) }
+
+// LoadLocal restores an offline embedder written by Local.Save, reporting
+// progress to progress (may be nil).
+func LoadLocal(ctx context.Context, r io.Reader, progress ProgressFunc) (*Local, error) {
+	m, err := lsa.Load(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	return NewLocal(m, progress), nil
+}
 
 // LSA returns the fitted model.
 func (l *Local) LSA() *lsa.Model { return l.m }

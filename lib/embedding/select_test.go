@@ -1,7 +1,9 @@
 package embedding
 
 import (
+	"bytes"
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -96,5 +98,26 @@ func TestSelectGeminiAnnouncementAndCache(t *testing.T) {
 	_, msg2, _ := Select(context.Background(), cfg, nil)
 	if !strings.Contains(msg2, "6 vectors already there") {
 		t.Errorf("second announcement %q", msg2)
+	}
+}
+
+func TestLocalSaveLoad(t *testing.T) {
+	clearGeminiEnv(t)
+	emb, _, err := Select(context.Background(), SelectConfig{Kind: KindLocal, Dims: 3}, trainTexts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := emb.(*Local).Save(&buf); err != nil {
+		t.Fatal(err)
+	}
+	back, err := LoadLocal(context.Background(), &buf, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := emb.Embed(context.Background(), []string{"rocket"})
+	b, _ := back.Embed(context.Background(), []string{"rocket"})
+	if back.Model() != emb.Model() || !slices.Equal(a[0], b[0]) {
+		t.Fatalf("restored %s differs from %s", back.Model(), emb.Model())
 	}
 }

@@ -159,6 +159,8 @@ type Model struct {
 	sigma []float64 // singular values, descending
 	scale []float64 // per component, from Config.Whiten; nil: 1
 	nDocs int
+	cfg   Config   // as given to Fit, for Save
+	texts []string // the training texts, for Save
 }
 
 // ErrTooFewTexts is returned by Fit when the training texts share too few
@@ -168,6 +170,7 @@ var ErrTooFewTexts = errors.New("lsa: too few training texts with shared terms t
 // Fit fits a model on texts. Fitting 11,314 newsgroup posts takes a few
 // seconds on two cores; a few hundred take well under one.
 func Fit(ctx context.Context, texts []string, cfg Config) (*Model, error) {
+	orig := cfg
 	cfg = cfg.withDefaults()
 	if len(texts) < 2 {
 		return nil, fmt.Errorf("%w: got %d, need at least 2", ErrTooFewTexts, len(texts))
@@ -221,7 +224,7 @@ func Fit(ctx context.Context, texts []string, cfg Config) (*Model, error) {
 	if len(terms) < 2 {
 		return nil, fmt.Errorf("%w: %d texts have %d terms in at least %d texts", ErrTooFewTexts, len(texts), len(terms), cfg.MinDF)
 	}
-	m := &Model{bm25: cfg.BM25, feat: feat, vocab: make(map[uint64]int32, len(terms)), idf: make([]float64, len(terms)), nDocs: len(texts)}
+	m := &Model{bm25: cfg.BM25, feat: feat, vocab: make(map[uint64]int32, len(terms)), idf: make([]float64, len(terms)), nDocs: len(texts), cfg: orig, texts: texts}
 	n := float64(len(texts))
 	for j, t := range terms {
 		m.vocab[t.key] = int32(j)

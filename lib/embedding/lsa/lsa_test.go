@@ -1,6 +1,7 @@
 package lsa
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"slices"
@@ -100,5 +101,29 @@ func TestTermKeys(t *testing.T) {
 	}
 	if u := termKeys(nil, "hello world", features{}); len(u) != 2 {
 		t.Fatalf("unigrams only: %d keys", len(u))
+	}
+}
+
+func TestSaveLoad(t *testing.T) {
+	ctx := context.Background()
+	m, err := Fit(ctx, corpus, Config{Dims: 3, MinDF: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := m.Save(&buf); err != nil {
+		t.Fatal(err)
+	}
+	m2, err := Load(ctx, &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := m.Embed(ctx, []string{"rocket orbit"})
+	b, _ := m2.Embed(ctx, []string{"rocket orbit"})
+	if m.Model() != m2.Model() || !slices.Equal(a[0], b[0]) {
+		t.Fatalf("loaded model differs: %s %v vs %s %v", m.Model(), a, m2.Model(), b)
+	}
+	if _, err := Load(ctx, bytes.NewReader([]byte("not gzip"))); err == nil {
+		t.Fatal("Load accepted garbage")
 	}
 }
