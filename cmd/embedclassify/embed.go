@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/embedclassify/embedclassify/lib/embedding"
+	"github.com/embedclassify/embedclassify/lib/embedding/gemini"
 	"github.com/embedclassify/embedclassify/lib/frame"
 	"github.com/embedclassify/embedclassify/lib/newsgroups"
 )
@@ -33,7 +34,10 @@ or CSV, '-' for standard input), or else straight from the dataset (--data,
 The embedder is Gemini when --embedder is gemini, or auto and a key is set
 (GEMINI_API_KEY or GOOGLE_API_KEY; GOOGLE_GEMINI_BASE_URL points it at another
 server), else the offline TF-IDF + LSA embedder, fitted on the texts of --fit
-(a file like --in) or, by default, on the texts being embedded.
+(a file like --in); by default on the texts being embedded, except for the
+dataset's test subset, where it is fitted on train texts chosen with the same
+--classes and --seed (100 per class when --per-class is set, see
+--fit-per-class), as the tutorial does.
 
 Output formats (--format, else from the -o extension, else jsonl):
   npy    a float32 matrix, texts × dimensions, for numpy.load
@@ -47,12 +51,13 @@ func runEmbed(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.SetOutput(stderr)
 	var (
 		in       = fs.String("in", "", "`file` of texts written by 'embedclassify data' (jsonl or csv; '-' = stdin); default: the dataset")
-		fit      = fs.String("fit", "", "`file` of texts (like --in) to fit the offline embedder on (default: the texts being embedded)")
+		fit      = fs.String("fit", "", "`file` of texts (like --in) to fit the offline embedder on (default: the texts being embedded, or the matching train texts for --subset test)")
 		data     = fs.String("data", "", "20 Newsgroups `archive` (.tar.gz) or extracted folder, when there is no --in")
 		subset   = fs.String("subset", newsgroups.Train, "dataset subset when there is no --in: train, test or all")
 		classes  = fs.String("classes", "", "keep the classes whose name contains this `text` ('' keeps all)")
 		perClass = fs.Int("per-class", 0, "sample this many texts per class (frame.Sample; 0 = all)")
 		seed     = fs.Int64("seed", 0, "seed of the per-class sample")
+		fitPer   = fs.Int("fit-per-class", -1, "with --subset test and the offline embedder: train texts per class to fit it on (default: 100, the tutorial's, when --per-class is set; else all)")
 		out      = fs.String("o", "", "output `file` (default: standard output)")
 		format   = fs.String("format", "", "output format: npy, jsonl or csv (default: from -o's extension, else jsonl)")
 		quiet    = fs.Bool("quiet", false, "no progress on stderr")
@@ -123,17 +128,41 @@ func runEmbed(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if f.Len() == 0 {
 		return errors.New("no texts to embed: the input is empty or no class matches --classes")
 	}
+	cfg := ef.config()
 
 	fitTexts := f.Text
-	if *fit != "" {
+	switch {
+	case *fit != "":
 		ff, err := readFrame(*fit, os.Stdin)
 		if err != nil {
 			return err
 		}
 		fitTexts = ff.Text
+	case *in == "" && *subset != newsgroups.Train && cfg.Kind != embedding.KindGemini && !(cfg.Kind != embedding.KindLocal && gemini.Configured()):
+		// Embedding the test texts with the offline embedder: fit it on
+		// the training texts chosen the same way, as the tutorial does.
+		progress.Step("loading the train subset to fit the offline embedder on")
+		tf, err := loadDatasetFrame(ctx, *data, newsgroups.Train)
+		if err != nil {
+			return err
+		}
+		n := *fitPer
+		if n < 0 {
+			n = 0
+			if *perClass > 0 {
+				n = 100
+			}
+		}
+		if n > 0 {
+			if tf, err = frame.Sample(tf, n, *classes, *seed); err != nil {
+				return err
+			}
+		} else if *classes != "" {
+			tf = keepClasses(tf, *classes)
+		}
+		fitTexts = tf.Text
 	}
 
-	cfg := ef.config()
 	cfg.Progress = func(done, total int) { progress.Bar("embed", done, total) }
 	emb, msg, err := embedding.Select(ctx, cfg, fitTexts)
 	if err != nil {

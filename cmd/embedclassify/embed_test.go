@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/embedclassify/embedclassify/internal/shared"
 	"github.com/embedclassify/embedclassify/lib/embedding/geminitest"
 )
 
@@ -160,5 +161,25 @@ func TestEmbedBadUsage(t *testing.T) {
 	_, stderr, code := runEmbedCmd(t, "--in", writeFrameFile(t, 5), "--embedder", "gemini", "--quiet")
 	if code != 1 || !strings.Contains(stderr, "no API key") {
 		t.Errorf("gemini without a key: exit %d, %s", code, stderr)
+	}
+}
+
+// TestEmbedTestSubsetFitsOnTrain embeds the tutorial's test sample offline:
+// the embedder must be fitted on the matching training sample, not on the
+// test texts.
+func TestEmbedTestSubsetFitsOnTrain(t *testing.T) {
+	archive := shared.Archive(t)
+	t.Setenv("GEMINI_API_KEY", "")
+	t.Setenv("GOOGLE_API_KEY", "")
+	t.Setenv("GOOGLE_GENAI_USE_VERTEXAI", "")
+	stdout, stderr, code := runEmbedCmd(t, "--data", archive, "--subset", "test", "--classes", "sci", "--per-class", "25", "--format", "csv")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "fitted on 400 training texts") {
+		t.Errorf("not fitted on the 400 training texts: %s", stderr)
+	}
+	if lines := strings.Count(stdout, "\n"); lines != 101 {
+		t.Errorf("%d CSV lines, want a header and 100 rows", lines)
 	}
 }
