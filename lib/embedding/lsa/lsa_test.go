@@ -127,3 +127,39 @@ func TestSaveLoad(t *testing.T) {
 		t.Fatal("Load accepted garbage")
 	}
 }
+
+func TestConfigVariants(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		cfg  Config
+	}{
+		{"defaults", Config{Dims: 4, MinDF: 1}},
+		{"words only", Config{Dims: 4, MinDF: 1, Unigrams: true, NoChars: true, TitleRepeat: -1}},
+		{"no whitening", Config{Dims: 4, MinDF: 1, Whiten: -1}},
+		{"bm25", Config{Dims: 4, MinDF: 1, BM25: true}},
+		{"char 2-3", Config{Dims: 4, MinDF: 1, CharMin: 2, CharMax: 3}},
+		{"no svd", Config{MinDF: 2, NoSVD: true, NoChars: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := Fit(ctx, corpus, tc.cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := 4
+			if tc.cfg.NoSVD {
+				want = m.Terms()
+			}
+			v, err := m.Embed(ctx, []string{"space shuttle rocket orbit", "rocket launch into orbit", "encryption key escrow chip"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.Dim() != want || len(v[0]) != want {
+				t.Fatalf("Dim %d, len %d, want %d", m.Dim(), len(v[0]), want)
+			}
+			if same, other := dot(v[0], v[1]), dot(v[0], v[2]); same <= other {
+				t.Errorf("similar texts not closer: %.3f <= %.3f", same, other)
+			}
+		})
+	}
+}
