@@ -68,6 +68,9 @@ func fitSVG(svg string) string {
 // sent reports a failure of the connection to GoNB, which gonbui keeps
 // rather than returns.
 func sent() error {
+	// Wait until GoNB has the chart: a cell's program often exits right
+	// after showing it, and whatever is still in the pipe then is lost.
+	gonbui.Sync()
 	if err := gonbui.Error(); err != nil {
 		return fmt.Errorf("inline: sending the chart to the notebook: %w", err)
 	}

@@ -62,7 +62,8 @@ func TestShowThroughGoNBPipes(t *testing.T) {
 	gonbui.IsNotebook = true
 	t.Cleanup(func() { gonbui.IsNotebook = was })
 
-	received := make(chan *protocol.DisplayData)
+	received := make(chan *protocol.DisplayData, 8)
+	syncs := make(chan int, 8) // one entry per acknowledged Sync
 	kernelErr := make(chan error, 1)
 	go func() {
 		r, err := os.OpenFile(toKernel, os.O_RDONLY, 0)
@@ -78,11 +79,23 @@ func TestShowThroughGoNBPipes(t *testing.T) {
 		}
 		defer w.Close()
 		dec := gob.NewDecoder(r)
+		enc := gob.NewEncoder(w)
 		for {
 			var d protocol.DisplayData
 			if err := dec.Decode(&d); err != nil {
 				kernelErr <- err
 				return
+			}
+			// Acknowledge a Sync as GoNB does; the Show functions wait
+			// for it, so that a chart is never lost when a cell exits.
+			if cv, ok := d.Data[protocol.MIMECommValue].(protocol.CommValue); ok && cv.Address == "#gonbui/sync" {
+				syncs <- 1
+				ack := &protocol.CommValue{Address: protocol.GonbuiSyncAckAddress, Value: cv.Value}
+				if err := enc.Encode(ack); err != nil {
+					kernelErr <- err
+					return
+				}
+				continue
 			}
 			received <- &d
 		}
@@ -132,6 +145,10 @@ func TestShowThroughGoNBPipes(t *testing.T) {
 	}
 	if strings.Contains(html, "<?xml") {
 		t.Error("ShowSVG's HTML still holds the XML declaration")
+	}
+	// Show and ShowSVG returned, so each had its Sync acknowledged.
+	if n := len(syncs); n != 2 {
+		t.Errorf("%d sync requests reached the kernel, want 2 (one per chart shown)", n)
 	}
 }
 
