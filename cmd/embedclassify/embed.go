@@ -21,6 +21,7 @@ import (
 	"github.com/embedclassify/embedclassify/lib/embedding/gemini"
 	"github.com/embedclassify/embedclassify/lib/frame"
 	"github.com/embedclassify/embedclassify/lib/newsgroups"
+	"github.com/embedclassify/embedclassify/lib/tutorial"
 )
 
 const embedUsage = `usage: embedclassify embed [flags]
@@ -123,7 +124,9 @@ func runEmbed(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	} else if *classes != "" {
-		f = keepClasses(f, *classes)
+		if f, err = tutorial.KeepClasses(f, *classes); err != nil {
+			return err
+		}
 	}
 	if f.Len() == 0 {
 		return errors.New("no texts to embed: the input is empty or no class matches --classes")
@@ -158,7 +161,9 @@ func runEmbed(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				return err
 			}
 		} else if *classes != "" {
-			tf = keepClasses(tf, *classes)
+			if tf, err = tutorial.KeepClasses(tf, *classes); err != nil {
+				return err
+			}
 		}
 		fitTexts = tf.Text
 	}
@@ -202,21 +207,6 @@ func loadDatasetFrame(ctx context.Context, data, subset string) (*frame.Frame, e
 		return nil, err
 	}
 	return newsgroups.PreprocessFrame(ds), nil
-}
-
-// keepClasses returns the rows whose class name contains substr.
-func keepClasses(f *frame.Frame, substr string) *frame.Frame {
-	var pos []int
-	for i, c := range f.ClassName {
-		if strings.Contains(c, substr) {
-			pos = append(pos, i)
-		}
-	}
-	g, err := f.Rows(pos)
-	if err != nil {
-		return f
-	}
-	return g
 }
 
 // readFrame reads a file written by "embedclassify data" ("-" reads

@@ -88,7 +88,7 @@ func addEmbeddingFlags(fs *flag.FlagSet, batchName string) *embeddingFlags {
 		dims:        fs.Int("dims", 0, "output dimensionality (Gemini: 128-3072, 0 = the model's own; local: components, 0 = its default)"),
 		batch:       fs.Int(batchName, 100, "texts per Gemini request (at most 100)"),
 		concurrency: fs.Int("concurrency", 4, "Gemini requests in flight at once"),
-		cache:       fs.String("cache", "", "`folder` that caches Gemini vectors across runs ('' = no cache)"),
+		cache:       fs.String("cache", embedding.DefaultCacheDir(), "`folder` that caches Gemini vectors across runs, so no text is paid for twice ('' = no cache; default from $"+embedding.CacheDirEnv+")"),
 	}
 }
 

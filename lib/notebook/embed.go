@@ -3,8 +3,6 @@ package notebook
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sync"
 
 	"github.com/embedclassify/embedclassify/lib/embedding"
@@ -35,22 +33,12 @@ func reportProgress(done, total int) {
 }
 
 // EmbeddingCacheEnv names the variable that overrides EmbeddingCacheDir.
-const EmbeddingCacheEnv = "EMBEDCLASSIFY_EMBEDDING_CACHE"
+const EmbeddingCacheEnv = embedding.CacheDirEnv
 
 // EmbeddingCacheDir returns the folder where notebooks keep Gemini
-// embeddings between sessions: $EMBEDCLASSIFY_EMBEDDING_CACHE, else
-// embedclassify/embeddings in the user's cache folder (or in the temporary
-// folder when there is none).
-func EmbeddingCacheDir() string {
-	if d := os.Getenv(EmbeddingCacheEnv); d != "" {
-		return d
-	}
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		dir = os.TempDir()
-	}
-	return filepath.Join(dir, "embedclassify", "embeddings")
-}
+// embeddings between sessions: embedding.DefaultCacheDir, shared with the
+// embedclassify command.
+func EmbeddingCacheDir() string { return embedding.DefaultCacheDir() }
 
 // SelectEmbedder returns the embedder cfg asks for, as embedding.Select
 // does, with the announcement of the choice (never containing a key), set

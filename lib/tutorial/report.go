@@ -69,7 +69,7 @@ func (r *Result) Metrics() Metrics {
 	return Metrics{
 		Accuracy:        r.Accuracy,
 		Loss:            r.Loss,
-		Embedder:        r.Embedder,
+		Embedder:        r.Embedder.Model(),
 		EmbeddingDim:    r.Model.InputSize(),
 		Classes:         r.Classes,
 		TrainRows:       r.Train.Len(),
@@ -129,7 +129,7 @@ func (r *Result) HistoryCSV() []byte {
 func (r *Result) Summary() string {
 	var b bytes.Buffer
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "embedder\t%s (%d dimensions)\n", r.Embedder, r.Model.InputSize())
+	fmt.Fprintf(tw, "embedder\t%s (%d dimensions)\n", r.Embedder.Model(), r.Model.InputSize())
 	fmt.Fprintf(tw, "classes\t%d: %v\n", len(r.Classes), r.Classes)
 	fmt.Fprintf(tw, "rows\t%d train, %d test\n", r.Train.Len(), r.Test.Len())
 	stop := "ran every epoch"
@@ -161,8 +161,9 @@ func (r *Result) Charts() (history, confusion *plots.Chart, err error) {
 
 // WriteReport writes the run's report into dir, creating it if needed:
 // metrics.json, history.csv, the history and confusion-matrix charts as PNG
-// and SVG, and the trained classifier (classifier.mlp, which
-// "embedclassify predict" and mlp.LoadFile read).
+// and SVG, the trained classifier (classifier.mlp, which mlp.LoadFile reads)
+// and its embedder (embedder.json, see SaveEmbedder): together they let
+// "embedclassify predict" classify new texts.
 func (r *Result) WriteReport(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("creating the report folder: %w", err)
@@ -192,5 +193,5 @@ func (r *Result) WriteReport(dir string) error {
 	if err := r.Model.SaveFile(filepath.Join(dir, ClassifierFile)); err != nil {
 		return fmt.Errorf("saving the classifier: %w", err)
 	}
-	return nil
+	return SaveEmbedder(dir, r.Embedder)
 }

@@ -81,10 +81,10 @@ func (h Hooks) step(format string, args ...any) {
 // Result is everything a run produced.
 type Result struct {
 	Settings     Settings
-	Train, Test  *frame.Frame // the sampled frames, with embeddings
-	Classes      []string     // class names in encoded-label order
-	Embedder     string       // the embedder's model name
-	Announcement string       // how the embedder was chosen, for people
+	Train, Test  *frame.Frame       // the sampled frames, with embeddings
+	Classes      []string           // class names in encoded-label order
+	Embedder     embedding.Embedder // the embedder that made the vectors
+	Announcement string             // how the embedder was chosen, for people
 	Model        *mlp.Model
 	History      *mlp.History
 	Loss         float64 // test loss
@@ -146,7 +146,7 @@ func Run(ctx context.Context, s Settings, hooks Hooks) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.Embedder, r.Announcement = emb.Model(), announcement
+	r.Embedder, r.Announcement = emb, announcement
 	hooks.step("%s", announcement)
 	if err := embedFrame(ctx, emb, train, "train", hooks); err != nil {
 		return nil, err

@@ -1,0 +1,117 @@
+package tutorial
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/embedclassify/embedclassify/lib/embedding"
+)
+
+// The files that record a run's embedder in its report folder.
+const (
+	EmbedderFile = "embedder.json"   // which embedder, with its settings
+	LocalFile    = "embedder.lsa.gz" // the offline embedder's saved model
+)
+
+// EmbedderSpec is the content of embedder.json: what it takes to embed new
+// texts exactly as a run embedded its training texts. It never holds a key.
+type EmbedderSpec struct {
+	Kind     string `json:"kind"`  // embedding.KindGemini or embedding.KindLocal
+	Model    string `json:"model"` // the embedder's model name
+	TaskType string `json:"task_type,omitempty"`
+	Dims     int    `json:"dims"`           // vector length
+	File     string `json:"file,omitempty"` // the offline model, relative to the folder
+}
+
+// SaveEmbedder records emb in dir: embedder.json and, for the offline
+// embedder, its model (see embedding.Local.Save).
+func SaveEmbedder(dir string, emb embedding.Embedder) error {
+	spec := EmbedderSpec{Model: emb.Model(), Dims: emb.Dim()}
+	inner := emb
+	if c, ok := emb.(*embedding.Cache); ok {
+		inner = c.Inner()
+	}
+	switch e := inner.(type) {
+	case *embedding.Local:
+		spec.Kind, spec.File = embedding.KindLocal, LocalFile
+		var b bytes.Buffer
+		if err := e.Save(&b); err != nil {
+			return fmt.Errorf("saving the offline embedder: %w", err)
+		}
+		if err := writeFileAtomic(filepath.Join(dir, LocalFile), b.Bytes()); err != nil {
+			return err
+		}
+	case embedding.TaskTyper:
+		spec.Kind, spec.TaskType = embedding.KindGemini, e.TaskType()
+	default:
+		return fmt.Errorf("saving the embedder: %T cannot be recorded (want the offline or the Gemini embedder)", emb)
+	}
+	b, err := json.MarshalIndent(spec, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(filepath.Join(dir, EmbedderFile), append(b, '\n'))
+}
+
+// LoadEmbedder rebuilds the embedder recorded in dir by SaveEmbedder. A
+// Gemini embedder takes its key from the environment, as embedding.Select
+// does; cfg supplies the settings a record does not hold (cache, batch
+// size, concurrency, progress, base URL).
+func LoadEmbedder(ctx context.Context, dir string, cfg embedding.SelectConfig) (embedding.Embedder, EmbedderSpec, error) {
+	var spec EmbedderSpec
+	b, err := os.ReadFile(filepath.Join(dir, EmbedderFile))
+	if err != nil {
+		return nil, spec, fmt.Errorf("reading the embedder record: %w (it is written by 'embedclassify run' beside the classifier)", err)
+	}
+	if err := json.Unmarshal(b, &spec); err != nil {
+		return nil, spec, fmt.Errorf("reading %s: %w", filepath.Join(dir, EmbedderFile), err)
+	}
+	var emb embedding.Embedder
+	switch spec.Kind {
+	case embedding.KindLocal:
+		f, err := os.Open(filepath.Join(dir, spec.File))
+		if err != nil {
+			return nil, spec, fmt.Errorf("opening the offline embedder: %w", err)
+		}
+		defer f.Close()
+		if emb, err = embedding.LoadLocal(ctx, f, cfg.Progress); err != nil {
+			return nil, spec, err
+		}
+	case embedding.KindGemini:
+		cfg.Kind, cfg.Model, cfg.TaskType, cfg.Dims = embedding.KindGemini, spec.Model, spec.TaskType, spec.Dims
+		if emb, _, err = embedding.Select(ctx, cfg, nil); err != nil {
+			return nil, spec, err
+		}
+	default:
+		return nil, spec, fmt.Errorf("%s: unknown embedder kind %q (want %q or %q)", filepath.Join(dir, EmbedderFile), spec.Kind, embedding.KindGemini, embedding.KindLocal)
+	}
+	if emb.Model() != spec.Model {
+		return nil, spec, fmt.Errorf("the recorded embedder %s came back as %s: its vectors would not match the classifier's", spec.Model, emb.Model())
+	}
+	return emb, spec, nil
+}
+
+// writeFileAtomic writes data to a temporary file beside path and renames it
+// into place, so that a reader never sees half a file.
+func writeFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	_, werr := f.Write(data)
+	cerr := f.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
