@@ -8,11 +8,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
+	"github.com/embedclassify/embedclassify/internal/atomicfile"
 	"github.com/embedclassify/embedclassify/lib/newsgroups"
 )
 
@@ -124,26 +123,20 @@ func openOutput(name string, stdout io.Writer) (io.Writer, func(error) error, er
 			return err
 		}, nil
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
+	f, err := atomicfile.Create(name)
 	if err != nil {
 		return nil, nil, fmt.Errorf("creating the output file: %w", err)
 	}
-	bw := bufio.NewWriterSize(tmp, 1<<16)
+	bw := bufio.NewWriterSize(f, 1<<16)
 	return bw, func(err error) error {
 		if err == nil {
 			err = bw.Flush()
 		}
-		if cerr := tmp.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = os.Rename(tmp.Name(), name)
-		}
 		if err != nil {
-			os.Remove(tmp.Name())
+			f.Abort()
 			return fmt.Errorf("writing %s: %w", name, err)
 		}
-		return nil
+		return f.Commit()
 	}, nil
 }
 

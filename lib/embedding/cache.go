@@ -18,6 +18,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/embedclassify/embedclassify/internal/atomicfile"
 )
 
 // Cache is an Embedder that keeps every vector its inner embedder computes
@@ -462,19 +464,7 @@ func (c *Cache) writeMeta() error {
 		Model: c.inner.Model(), TaskType: c.taskType, Dim: c.dims,
 		Format: "*.vec: magic EMBVEC01, uint32 dim, uint32 count, then count × (sha256 of the UTF-8 text, dim × float32), little-endian",
 	}, "", "  ")
-	tmp, err := os.CreateTemp(c.dir, ".meta-*.tmp")
-	if err != nil {
-		return fmt.Errorf("embedding: writing the cache: %w", err)
-	}
-	_, err = tmp.Write(append(b, '\n'))
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), name)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
+	if err := atomicfile.WriteFile(name, append(b, '\n')); err != nil {
 		return fmt.Errorf("embedding: writing the cache: %w", err)
 	}
 	return nil

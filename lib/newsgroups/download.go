@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+
+	"github.com/embedclassify/embedclassify/internal/atomicfile"
 )
 
 // The canonical archive: scikit-learn's download URL, the original site as a
@@ -157,16 +159,11 @@ func downloadOne(ctx context.Context, dest, url, wantSHA string, progress func(d
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("%s: HTTP status %s", url, resp.Status)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(dest), ArchiveName+".*.part")
+	tmp, err := atomicfile.Create(dest)
 	if err != nil {
 		return fmt.Errorf("newsgroups: creating the download file: %w", err)
 	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
+	defer tmp.Abort() // removes the partial file unless committed
 	h := sha256.New()
 	pw := &progressWriter{total: resp.ContentLength, fn: progress}
 	if pw.total <= 0 {
@@ -185,13 +182,7 @@ func downloadOne(ctx context.Context, dest, url, wantSHA string, progress func(d
 	if got := hex.EncodeToString(h.Sum(nil)); got != wantSHA {
 		return &ChecksumError{File: url, Got: got, Want: wantSHA}
 	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("newsgroups: writing the download: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("newsgroups: writing the download: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), dest); err != nil {
+	if err := tmp.Commit(); err != nil {
 		return fmt.Errorf("newsgroups: storing the download: %w", err)
 	}
 	return nil

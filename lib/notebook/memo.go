@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+
+	"github.com/embedclassify/embedclassify/internal/atomicfile"
 )
 
 // GoNB runs every cell as a new program: the package-level variables that
@@ -97,23 +99,13 @@ func memo[T any](dir, key string, compute func() (T, error)) (T, error) {
 	return v, nil
 }
 
-// writeFileAtomic writes b to a temporary file beside path and renames it,
-// so that no reader sees a partial file.
+// writeFileAtomic writes b to path, creating its folder, so that no reader
+// sees a partial file.
 func writeFileAtomic(path string, b []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	_, werr := f.Write(b)
-	cerr := f.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return atomicfile.WriteFile(path, b)
 }
 
 // exit ends the cell's program; tests replace it.

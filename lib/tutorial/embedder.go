@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 
+	"github.com/embedclassify/embedclassify/internal/atomicfile"
 	"github.com/embedclassify/embedclassify/lib/embedding"
 )
 
@@ -43,7 +43,7 @@ func SaveEmbedder(dir string, emb embedding.Embedder) error {
 		if err := e.Save(&b); err != nil {
 			return fmt.Errorf("saving the offline embedder: %w", err)
 		}
-		if err := writeFileAtomic(filepath.Join(dir, LocalFile), b.Bytes()); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(dir, LocalFile), b.Bytes()); err != nil {
 			return err
 		}
 	case embedding.TaskTyper:
@@ -55,7 +55,7 @@ func SaveEmbedder(dir string, emb embedding.Embedder) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(dir, EmbedderFile), append(b, '\n'))
+	return atomicfile.WriteFile(filepath.Join(dir, EmbedderFile), append(b, '\n'))
 }
 
 // LoadEmbedder rebuilds the embedder recorded in dir by SaveEmbedder. A
@@ -94,24 +94,4 @@ func LoadEmbedder(ctx context.Context, dir string, cfg embedding.SelectConfig) (
 		return nil, spec, fmt.Errorf("the recorded embedder %s came back as %s: its vectors would not match the classifier's", spec.Model, emb.Model())
 	}
 	return emb, spec, nil
-}
-
-// writeFileAtomic writes data to a temporary file beside path and renames it
-// into place, so that a reader never sees half a file.
-func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	_, werr := f.Write(data)
-	cerr := f.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
 }
