@@ -58,6 +58,11 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			progress.Bar("embed "+name, done, total)
 		},
 		Epoch: func(e mlp.EpochResult) { progress.Step(e.String()) },
+		Download: func(done, total int64) {
+			if total > 0 {
+				progress.Bar("download", int(done>>10), int(total>>10))
+			}
+		},
 	}
 	r, err := tutorial.Run(ctx, s, hooks)
 	progress.Done()

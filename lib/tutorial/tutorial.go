@@ -70,6 +70,9 @@ type Hooks struct {
 	Embedded func(name string, done, total int)
 	// Epoch is called after every training epoch.
 	Epoch func(mlp.EpochResult)
+	// Download is called while the dataset archive downloads (only when no
+	// copy is found), with the bytes received and the total (-1 if unknown).
+	Download func(done, total int64)
 }
 
 func (h Hooks) step(format string, args ...any) {
@@ -110,11 +113,11 @@ func Run(ctx context.Context, s Settings, hooks Hooks) (*Result, error) {
 
 	t0 := time.Now()
 	hooks.step("loading the 20 Newsgroups train and test sets")
-	train, err := loadFrame(ctx, s, newsgroups.Train, s.TrainPerClass)
+	train, err := loadFrame(ctx, s, newsgroups.Train, s.TrainPerClass, hooks.Download)
 	if err != nil {
 		return nil, err
 	}
-	test, err := loadFrame(ctx, s, newsgroups.Test, s.TestPerClass)
+	test, err := loadFrame(ctx, s, newsgroups.Test, s.TestPerClass, hooks.Download)
 	if err != nil {
 		return nil, err
 	}
@@ -198,8 +201,8 @@ func Run(ctx context.Context, s Settings, hooks Hooks) (*Result, error) {
 // loadFrame loads one subset, preprocesses it as the tutorial does and keeps
 // perClass rows of every class matching s.Classes (all of them when perClass
 // is 0).
-func loadFrame(ctx context.Context, s Settings, subset string, perClass int) (*frame.Frame, error) {
-	ds, err := newsgroups.Load(ctx, newsgroups.Options{Path: s.Data, Subset: subset})
+func loadFrame(ctx context.Context, s Settings, subset string, perClass int, download func(done, total int64)) (*frame.Frame, error) {
+	ds, err := newsgroups.Load(ctx, newsgroups.Options{Path: s.Data, Subset: subset, Progress: download})
 	if err != nil {
 		return nil, err
 	}
