@@ -36,6 +36,7 @@ type ChecksumError struct {
 	Want string // the expected SHA-256, hex
 }
 
+// Error names the file and both checksums.
 func (e *ChecksumError) Error() string {
 	return fmt.Sprintf("newsgroups: checksum mismatch for %s: sha256 is %s, want %s; the file was removed", e.File, e.Got, e.Want)
 }

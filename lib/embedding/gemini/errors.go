@@ -26,6 +26,7 @@ type Error struct {
 // Unwrap returns the last attempt's error.
 func (e *Error) Unwrap() error { return e.Err }
 
+// Error tells which texts failed, after how many attempts, and why.
 func (e *Error) Error() string {
 	what := fmt.Sprintf("gemini: embedding texts %d to %d with %s", e.Start, e.End-1, e.model)
 	if e.End-e.Start == 1 {

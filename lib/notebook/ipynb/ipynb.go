@@ -357,6 +357,7 @@ type Problem struct {
 	Message string // what is wrong
 }
 
+// String describes the problem on one line, naming its cell.
 func (p Problem) String() string {
 	if p.Cell < 0 {
 		return p.Message

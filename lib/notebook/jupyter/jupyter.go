@@ -231,6 +231,7 @@ type ExecError struct {
 	Log      string          // the end of nbconvert's standard error
 }
 
+// Error tells which notebook failed and why.
 func (e *ExecError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "executing %s failed", e.Notebook)
@@ -246,6 +247,7 @@ func (e *ExecError) Error() string {
 	return b.String()
 }
 
+// Unwrap returns the error that made the execution fail.
 func (e *ExecError) Unwrap() error { return e.Err }
 
 // Execute runs every cell of the notebook at path with `jupyter nbconvert
