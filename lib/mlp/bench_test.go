@@ -46,15 +46,16 @@ func synthetic(seed uint64, n, dim, k int, noise float64) ([][]float32, []int) {
 //	go test -tags openblas -run XXX -bench FitTutorial -benchtime 1x ./lib/mlp
 //
 // Measured on the project's 2-CPU machine (Xeon with AVX-512, go1.26.8,
-// OpenBLAS 0.3.21 from Debian) on 2026-11-25, while other jobs kept its load
-// average at 4–6, three runs each:
+// OpenBLAS 0.3.21 from Debian) on 2026-11-25, with the machine otherwise
+// idle (load average below 1), two runs each:
 //
-//	pure Go (gonum):  12.0 s, 20.0 s, 34.7 s wall; 19.8–21.5 s CPU
-//	-tags openblas:    7.5 s,  9.4 s, 13.1 s wall;  7.9–8.3 s CPU
+//	pure Go (gonum):  10.6 s, 10.9 s wall; 20.7–21.3 s CPU
+//	-tags openblas:    3.8 s,  4.0 s wall;  7.1–7.5 s CPU
 //
-// Debian's PyTorch 1.13 takes 80–118 s for the same job on this machine, per the
-// issue that asked for this benchmark (not re-measured here: python3-torch
-// drags in 163 packages).
+// Debian's PyTorch (python3-torch 1.13.1, `/usr/bin/python3 script.py` with
+// the script below) took 25.9 s for the same job on the same machine, while
+// another job kept its load average near 2.7; the issue that asked for this
+// benchmark reports 80–118 s.
 //
 // The same job in PyTorch, for comparison (not part of the tests):
 //
