@@ -24,6 +24,13 @@
 //     divided by its singular value (whitening: every component gets the
 //     same spread over the training texts), and L2-normalised.
 //
+// From LargeCorpus (5,000) training texts on, the defaults change: 1024
+// components, no whitening and no character n-grams. On all of 20
+// Newsgroups (11,314 training texts) that took the tutorial's classifier
+// from 0.788 to 0.826 (embedder fit 60 s, classifier training about 45 s
+// on two shared cores), short of the issue's 0.85; TF-IDF + LinearSVC
+// scores 0.843 there.
+//
 // Each choice was kept because it raised the accuracy of the tutorial's
 // classifier on 20 Newsgroups (see quality_test.go): on the tutorial's task
 // (sci.* classes, 100 training and 25 test texts per class, embedder fitted
@@ -53,8 +60,8 @@ import (
 // (see the package's quality tests).
 type Config struct {
 	// Dims is the number of components, the length of every vector
-	// (default 256). It is lowered when the training texts cannot support
-	// as many.
+	// (default 256, or 1024 from LargeCorpus training texts on). It is
+	// lowered when the training texts cannot support as many.
 	Dims int
 	// MinDF drops terms found in fewer training texts (default 2).
 	MinDF int
@@ -69,9 +76,9 @@ type Config struct {
 	Unigrams bool
 	// CharMin and CharMax are the lengths of the character n-grams of each
 	// word (padded with a space on each side, as scikit-learn's
-	// analyzer="char_wb") that are terms too: by default 3 to 5. They let
-	// "encrypt", "encrypted" and "encryption" share terms. NoChars turns
-	// them off.
+	// analyzer="char_wb") that are terms too: by default 3 to 5, or none
+	// from LargeCorpus training texts on. They let "encrypt", "encrypted"
+	// and "encryption" share terms. NoChars turns them off.
 	CharMin, CharMax int
 	NoChars          bool
 	// TitleRepeat counts the terms of a text's first line (a post's
@@ -80,8 +87,8 @@ type Config struct {
 	TitleRepeat int
 	// Whiten scales component i by (σᵢ/σ₁)^(-Whiten) before the final
 	// normalisation (default 1, which gives every component the same spread
-	// over the training texts; negative: 0, LSA's own coordinates, dominated
-	// by the first components).
+	// over the training texts, or 0 from LargeCorpus texts on; negative: 0,
+	// LSA's own coordinates, dominated by the first components).
 	Whiten float64
 	// BM25, when true, weighs terms with Okapi BM25 (k1 = 1.2, b = 0.75)
 	// instead of sublinear TF-IDF.
@@ -97,11 +104,50 @@ type Config struct {
 	// Seed seeds the random projection (default 0; any value gives a
 	// deterministic result).
 	Seed uint64
+	// Neighbours is the number of nearest training texts (by cosine of
+	// their TF-IDF rows, texts identical to the one embedded left out)
+	// whose vectors are mixed into a text's vector, weighted by similarity
+	// (default 0: none). It is query expansion done in the embedding: the
+	// vector moves towards those of the training texts that share its rare
+	// terms, which LSA's components alone blur. No labels are used.
+	// Measured with the tutorial's classifier: on all of 20 Newsgroups,
+	// 10 neighbours raise accuracy at 256 dims (0.795 to 0.811) but not at
+	// 1024 (0.827 to 0.822); on the tutorial's 400 sci.* texts they lower
+	// it (0.910 to 0.894). The model then keeps the training texts' TF-IDF
+	// rows and vectors, and embedding a text scans its terms' postings.
+	Neighbours int
+	// NeighbourWeight is the share of the neighbours' mean in the vector
+	// before the final normalisation, the text's own projection counting 1
+	// (default 1).
+	NeighbourWeight float64
 }
 
-func (c Config) withDefaults() Config {
+// LargeCorpus is the number of training texts from which the defaults
+// change for a large corpus: Dims 1024 instead of 256, no whitening (Whiten 0 instead of 1: at 1024 dims
+// whitening amplifies noisy components) and no character n-grams (words and word pairs are then enough, and the SVD is four times
+// quicker). Set Dims, CharMin/CharMax or NoChars to override.
+const LargeCorpus = 5000
+
+func (c Config) withDefaults() Config { return c.forCorpus(0) }
+
+// forCorpus returns c with defaults for a corpus of n training texts (0:
+// small).
+func (c Config) forCorpus(n int) Config {
+	large := n >= LargeCorpus
 	if c.Dims <= 0 {
 		c.Dims = 256
+		if large {
+			c.Dims = 1024
+		}
+	}
+	if large && c.CharMin <= 0 && c.CharMax <= 0 {
+		c.NoChars = true
+	}
+	if c.Neighbours < 0 {
+		c.Neighbours = 0
+	}
+	if c.NeighbourWeight <= 0 {
+		c.NeighbourWeight = 1
 	}
 	if c.MinDF <= 0 {
 		c.MinDF = 2
@@ -136,6 +182,8 @@ func (c Config) withDefaults() Config {
 		c.TitleRepeat = 0
 	}
 	switch {
+	case c.Whiten == 0 && large:
+		c.Whiten = 0
 	case c.Whiten == 0:
 		c.Whiten = 1
 	case c.Whiten < 0:
@@ -159,8 +207,13 @@ type Model struct {
 	sigma []float64 // singular values, descending
 	scale []float64 // per component, from Config.Whiten; nil: 1
 	nDocs int
-	cfg   Config   // as given to Fit, for Save
-	texts []string // the training texts, for Save
+	// Nearest-neighbour expansion (Config.Neighbours); post is nil when off.
+	post      *csr      // training TF-IDF transposed: term → texts
+	trainVec  []float64 // nDocs × dims, row-major: training texts' own vectors
+	neighbors int
+	nbWeight  float64
+	cfg       Config   // as given to Fit, for Save
+	texts     []string // the training texts, for Save
 }
 
 // ErrTooFewTexts is returned by Fit when the training texts share too few
@@ -171,7 +224,7 @@ var ErrTooFewTexts = errors.New("lsa: too few training texts with shared terms t
 // seconds on two cores; a few hundred take well under one.
 func Fit(ctx context.Context, texts []string, cfg Config) (*Model, error) {
 	orig := cfg
-	cfg = cfg.withDefaults()
+	cfg = cfg.forCorpus(len(texts))
 	if len(texts) < 2 {
 		return nil, fmt.Errorf("%w: got %d, need at least 2", ErrTooFewTexts, len(texts))
 	}
@@ -297,6 +350,21 @@ func Fit(ctx context.Context, texts []string, cfg Config) (*Model, error) {
 			m.rot[r*k+c] = top.At(r, c)
 		}
 	}
+	if cfg.Neighbours > 0 {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		m.neighbors, m.nbWeight = cfg.Neighbours, cfg.NeighbourWeight
+		m.trainVec = make([]float64, a.rows*k)
+		parallelRows(a.rows, func(lo, hi int) {
+			acc := make([]float64, m.l)
+			for i := lo; i < hi; i++ {
+				r := sparseRow{ind: a.ind[a.ptr[i]:a.ptr[i+1]], val: a.val[a.ptr[i]:a.ptr[i+1]]}
+				m.projectTo(m.trainVec[i*k:(i+1)*k], r, acc)
+			}
+		})
+		m.post = a.transpose()
+	}
 	m.name = fmt.Sprintf("lsa-tfidf-%dd-%s", m.dims, fingerprint(texts, cfg))
 	return m, nil
 }
@@ -306,7 +374,7 @@ func Fit(ctx context.Context, texts []string, cfg Config) (*Model, error) {
 // vectors of different fits.
 func fingerprint(texts []string, cfg Config) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "lsa2|%t|%t|%d|%d|%g|%d|%t|%d|%d|%d|%g|%d|%d|%d|", cfg.BM25, cfg.NoSVD, cfg.Dims, cfg.MinDF, cfg.MaxDF, cfg.MaxFeatures, cfg.Unigrams, cfg.CharMin, cfg.CharMax, cfg.TitleRepeat, cfg.Whiten, cfg.PowerIters, cfg.Oversample, cfg.Seed)
+	fmt.Fprintf(h, "lsa3|%t|%t|%d|%d|%g|%d|%t|%d|%d|%d|%g|%d|%d|%d|%d|%g|", cfg.BM25, cfg.NoSVD, cfg.Dims, cfg.MinDF, cfg.MaxDF, cfg.MaxFeatures, cfg.Unigrams, cfg.CharMin, cfg.CharMax, cfg.TitleRepeat, cfg.Whiten, cfg.PowerIters, cfg.Oversample, cfg.Seed, cfg.Neighbours, cfg.NeighbourWeight)
 	var n [8]byte
 	for _, t := range texts {
 		binary.LittleEndian.PutUint64(n[:], uint64(len(t)))
@@ -405,12 +473,16 @@ func (m *Model) Embed(ctx context.Context, texts []string) ([][]float32, error) 
 	parallelRows(len(texts), func(lo, hi int) {
 		var buf []uint64
 		acc := make([]float64, m.l)
+		var sims []float64
+		if m.post != nil {
+			sims = make([]float64, m.nDocs)
+		}
 		for i := lo; i < hi; i++ {
 			if (i-lo)%64 == 0 && ctx.Err() != nil {
 				return
 			}
 			buf = textKeys(buf[:0], texts[i], m.feat)
-			out[i] = m.project(m.weigh(countTerms(buf)), acc)
+			out[i] = m.project(m.weigh(countTerms(buf)), acc, sims)
 		}
 	})
 	if err := ctx.Err(); err != nil {
@@ -419,9 +491,10 @@ func (m *Model) Embed(ctx context.Context, texts []string) ([][]float32, error) 
 	return out, nil
 }
 
-// project returns the normalised projection of a TF-IDF row on the
-// components; acc is scratch space of length m.l.
-func (m *Model) project(r sparseRow, acc []float64) []float32 {
+// project returns the vector of a TF-IDF row: its normalised projection on
+// the components, expanded with its nearest training texts' when the model
+// has them; acc and sims are scratch space of lengths m.l and m.nDocs.
+func (m *Model) project(r sparseRow, acc, sims []float64) []float32 {
 	if m.basis == nil {
 		v := make([]float32, m.dims)
 		for i, j := range r.ind {
@@ -429,6 +502,21 @@ func (m *Model) project(r sparseRow, acc []float64) []float32 {
 		}
 		return v
 	}
+	out := make([]float64, m.dims)
+	m.projectTo(out, r, acc)
+	if m.post != nil {
+		m.expand(out, r, sims)
+	}
+	v := make([]float32, m.dims)
+	for c, x := range out {
+		v[c] = float32(x)
+	}
+	return v
+}
+
+// projectTo sets out (length m.dims) to the normalised projection of r on
+// the components, scaled by Config.Whiten.
+func (m *Model) projectTo(out []float64, r sparseRow, acc []float64) {
 	for c := range acc {
 		acc[c] = 0
 	}
@@ -440,24 +528,82 @@ func (m *Model) project(r sparseRow, acc []float64) []float32 {
 		}
 	}
 	k := m.dims
-	out := make([]float64, m.dims)
+	for c := range out {
+		out[c] = 0
+	}
 	for r, x := range acc {
 		if x == 0 {
 			continue
 		}
-		floats.AddScaled(out[:k], x, m.rot[r*k:(r+1)*k])
+		floats.AddScaled(out, x, m.rot[r*k:(r+1)*k])
 	}
 	if m.scale != nil {
-		for c := range out[:k] {
+		for c := range out {
 			out[c] *= m.scale[c]
 		}
 	}
 	normalizeInPlace(out)
-	v := make([]float32, m.dims)
-	for c, x := range out {
-		v[c] = float32(x)
+}
+
+// neighbour is a training text and its cosine with the text embedded.
+type neighbour struct {
+	doc int32
+	sim float64
+}
+
+// expand adds to v (the text's own unit vector) the similarity-weighted
+// mean of the vectors of the text's m.neighbors nearest training texts,
+// times m.nbWeight, and normalises. Similarities are cosines of TF-IDF rows
+// (rows are unit vectors), summed in sims through the term → texts index;
+// training
+// texts identical in their terms to r (cosine 1) are left out, so a
+// training text is not its own neighbour.
+func (m *Model) expand(v []float64, r sparseRow, sims []float64) {
+	if len(r.ind) == 0 {
+		return
 	}
-	return v
+	clear(sims)
+	for i, j := range r.ind {
+		w := r.val[i]
+		for p := m.post.ptr[j]; p < m.post.ptr[j+1]; p++ {
+			sims[m.post.ind[p]] += w * m.post.val[p]
+		}
+	}
+	top := make([]neighbour, 0, m.neighbors+1)
+	for i, s := range sims {
+		d := int32(i)
+		if s <= 0 || s >= 1-1e-9 {
+			continue
+		}
+		if len(top) == m.neighbors && !better(neighbour{d, s}, top[len(top)-1]) {
+			continue
+		}
+		at := sort.Search(len(top), func(i int) bool { return better(neighbour{d, s}, top[i]) })
+		top = slices.Insert(top, at, neighbour{d, s})
+		if len(top) > m.neighbors {
+			top = top[:m.neighbors]
+		}
+	}
+	var total float64
+	for _, n := range top {
+		total += n.sim
+	}
+	if total <= 0 {
+		return
+	}
+	k := m.dims
+	for _, n := range top {
+		floats.AddScaled(v, m.nbWeight*n.sim/total, m.trainVec[int(n.doc)*k:int(n.doc+1)*k])
+	}
+	normalizeInPlace(v)
+}
+
+// better orders neighbours: higher similarity first, then lower index.
+func better(a, b neighbour) bool {
+	if a.sim != b.sim {
+		return a.sim > b.sim
+	}
+	return a.doc < b.doc
 }
 
 // normalizeInPlace scales v to unit norm, leaving the zero vector alone.

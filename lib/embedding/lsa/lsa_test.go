@@ -139,6 +139,8 @@ func TestConfigVariants(t *testing.T) {
 		{"no whitening", Config{Dims: 4, MinDF: 1, Whiten: -1}},
 		{"bm25", Config{Dims: 4, MinDF: 1, BM25: true}},
 		{"char 2-3", Config{Dims: 4, MinDF: 1, CharMin: 2, CharMax: 3}},
+		{"neighbours", Config{Dims: 4, MinDF: 1, Neighbours: 2}},
+		{"neighbours, half weight", Config{Dims: 4, MinDF: 1, Neighbours: 3, NeighbourWeight: 0.5}},
 		{"no svd", Config{MinDF: 2, NoSVD: true, NoChars: true}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
