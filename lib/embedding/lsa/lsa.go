@@ -64,7 +64,7 @@ type Config struct {
 	// lowered when the training texts cannot support as many. On all of 20
 	// Newsgroups the tutorial's classifier scores 0.795 at 256, 0.826 at
 	// 1024 and 0.831 at 2048 (embedder fit 3 min, training 1 min 51 s,
-	// against 1 min and 45 s at 1024): more is slower for little gain.
+	// against 60 s and about 45 s at 1024): more is slower for little gain.
 	Dims int
 	// MinDF drops terms found in fewer training texts (default 2).
 	MinDF int
@@ -131,7 +131,6 @@ type Config struct {
 // quicker). Set Dims, CharMin/CharMax or NoChars to override.
 const LargeCorpus = 5000
 
-func (c Config) withDefaults() Config { return c.forCorpus(0) }
 
 // forCorpus returns c with defaults for a corpus of n training texts (0:
 // small).
