@@ -126,9 +126,11 @@ type Config struct {
 }
 
 // LargeCorpus is the number of training texts from which the defaults
-// change for a large corpus: Dims 1024 instead of 256, no whitening (Whiten 0 instead of 1: at 1024 dims
-// whitening amplifies noisy components) and no character n-grams (words and
-// word pairs are then enough, and the SVD is four times quicker). Set Dims, CharMin/CharMax or NoChars to override.
+// change for a large corpus: Dims 1024 instead of 256, no whitening
+// (Whiten 0 instead of 1: at 1024 dims whitening amplifies noisy
+// components) and no character n-grams (words and word pairs are then
+// enough, and the SVD is about three times quicker). Set Dims, Whiten,
+// CharMin/CharMax to override.
 const LargeCorpus = 5000
 
 // forCorpus returns c with its zero fields set to the defaults for a corpus
