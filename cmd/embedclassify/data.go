@@ -49,15 +49,8 @@ func runData(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintln(stderr, "\nflags:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return err
-		}
-		return errUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "embedclassify data: unexpected arguments %q\n", fs.Args())
-		return errUsage
+	if err := parseFlags(fs, args, true); err != nil {
+		return err
 	}
 	if *format != "jsonl" && *format != "csv" {
 		fmt.Fprintf(stderr, "embedclassify data: unknown --format %q; valid formats are jsonl and csv\n", *format)

@@ -69,15 +69,8 @@ func runEmbed(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stderr, "\nflags:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return err
-		}
-		return errUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "embedclassify embed: unexpected arguments %q\n", fs.Args())
-		return errUsage
+	if err := parseFlags(fs, args, true); err != nil {
+		return err
 	}
 	fmtName := *format
 	if fmtName == "" {

@@ -88,3 +88,20 @@ func mainErr(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // errUsage marks an error whose message the flag package already printed.
 var errUsage = errors.New("usage error")
+
+// parseFlags parses args with fs, whose errors the flag package has already
+// printed: it returns flag.ErrHelp for -h, errUsage for a bad flag, and
+// errUsage too when positional arguments are left and noArgs is set.
+func parseFlags(fs *flag.FlagSet, args []string, noArgs bool) error {
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return err
+		}
+		return errUsage
+	}
+	if noArgs && fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "%s: unexpected arguments %q\n", fs.Name(), fs.Args())
+		return errUsage
+	}
+	return nil
+}

@@ -40,11 +40,8 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprintln(stderr, "\nflags:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return err
-		}
-		return errUsage
+	if err := parseFlags(fs, args, false); err != nil {
+		return err
 	}
 	texts := fs.Args()
 	if len(texts) == 1 && texts[0] == "-" {

@@ -33,15 +33,8 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.IntVar(&s.Classifier.Patience, "patience", mlp.DefaultPatience, "early stopping patience on training accuracy (negative: off)")
 	fs.IntVar(&s.Classifier.Hidden, "hidden", 0, "hidden layer width (0: the embedding size, as the tutorial)")
 	ef := addEmbeddingFlags(fs, "embedding-batch-size")
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return err
-		}
-		return errUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "embedclassify run: unexpected arguments %q\n", fs.Args())
-		return errUsage
+	if err := parseFlags(fs, args, true); err != nil {
+		return err
 	}
 	if *all {
 		s.Classes, s.TrainPerClass, s.TestPerClass = "", 0, 0
