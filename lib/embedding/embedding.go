@@ -22,7 +22,8 @@ package embedding
 import (
 	"context"
 	"fmt"
-	"math"
+
+	"github.com/embedclassify/embedclassify/lib/embedding/internal/unitvec"
 )
 
 // Embedder turns texts into vectors.
@@ -64,20 +65,7 @@ type ProgressFunc func(done, total int)
 
 // Normalize scales v to unit L2 norm in place and returns it. The zero
 // vector is returned unchanged.
-func Normalize(v []float32) []float32 {
-	var ss float64
-	for _, x := range v {
-		ss += float64(x) * float64(x)
-	}
-	if ss == 0 {
-		return v
-	}
-	inv := 1 / math.Sqrt(ss)
-	for i, x := range v {
-		v[i] = float32(float64(x) * inv)
-	}
-	return v
-}
+func Normalize(v []float32) []float32 { return unitvec.Normalize(v) }
 
 // checkVectors verifies that an embedder returned one vector per text, all
 // of the same length.

@@ -35,19 +35,19 @@ type Settings struct {
 	Data string
 	// TrainPerClass and TestPerClass are the rows sampled per class; 0 keeps
 	// every document of the kept classes.
-	TrainPerClass int `json:"train_per_class"`
-	TestPerClass  int `json:"test_per_class"`
+	TrainPerClass int
+	TestPerClass  int
 	// Classes keeps the classes whose name contains it ("" keeps all).
-	Classes string `json:"classes"`
+	Classes string
 	// Seed seeds the sampling and the classifier (its weights and
 	// shuffles). The tutorial's pandas sampling is unseeded; ours is
 	// reproducible.
-	Seed int64 `json:"seed"`
+	Seed int64
 	// Classifier configures the network and its training; its Seed is
 	// replaced by Seed.
-	Classifier mlp.Config `json:"-"`
+	Classifier mlp.Config
 	// Embedding picks and configures the embedder.
-	Embedding embedding.SelectConfig `json:"-"`
+	Embedding embedding.SelectConfig
 }
 
 // Defaults returns the tutorial's settings: 100 training and 25 test posts

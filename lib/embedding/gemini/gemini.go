@@ -34,6 +34,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/embedclassify/embedclassify/lib/embedding/internal/unitvec"
+
 	"google.golang.org/genai"
 )
 
@@ -488,7 +490,7 @@ func (e *Embedder) vectors(resp *genai.EmbedContentResponse, n int) ([][]float32
 			if len(v) != e.dims {
 				return nil, fmt.Errorf("the service returned %d values, not the %d asked for", len(v), e.dims)
 			}
-			v = normalize(v)
+			v = unitvec.Normalize(v)
 		}
 		if i > 0 && len(v) != len(vecs[0]) {
 			return nil, fmt.Errorf("the service returned vectors of lengths %d and %d", len(vecs[0]), len(v))
@@ -497,21 +499,6 @@ func (e *Embedder) vectors(resp *genai.EmbedContentResponse, n int) ([][]float32
 	}
 	e.dim.CompareAndSwap(0, int64(len(vecs[0])))
 	return vecs, nil
-}
-
-func normalize(v []float32) []float32 {
-	var ss float64
-	for _, x := range v {
-		ss += float64(x) * float64(x)
-	}
-	if ss == 0 {
-		return v
-	}
-	inv := 1 / math.Sqrt(ss)
-	for i, x := range v {
-		v[i] = float32(float64(x) * inv)
-	}
-	return v
 }
 
 // backoffFor returns the wait before retry number attempt (1 = first
