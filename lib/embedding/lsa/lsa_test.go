@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"math"
 	"slices"
 	"testing"
 )
@@ -137,6 +138,8 @@ func TestConfigVariants(t *testing.T) {
 		{"defaults", Config{Dims: 4, MinDF: 1}},
 		{"words only", Config{Dims: 4, MinDF: 1, Unigrams: true, NoChars: true, TitleRepeat: -1}},
 		{"no whitening", Config{Dims: 4, MinDF: 1, Whiten: -1}},
+		{"classic tf-idf", Config{Dims: 4, MinDF: 1, IDFPower: 1}},
+		{"idf cubed", Config{Dims: 4, MinDF: 1, IDFPower: 3}},
 		{"bm25", Config{Dims: 4, MinDF: 1, BM25: true}},
 		{"char 2-3", Config{Dims: 4, MinDF: 1, CharMin: 2, CharMax: 3}},
 		{"neighbours", Config{Dims: 4, MinDF: 1, Neighbours: 2}},
@@ -163,5 +166,43 @@ func TestConfigVariants(t *testing.T) {
 				t.Errorf("similar texts not closer: %.3f <= %.3f", same, other)
 			}
 		})
+	}
+}
+
+// TestIDFPower checks the term weights themselves (NoSVD gives them as the
+// vector): in a text where a rare and a common term occur once each, the
+// ratio of their weights is idf_rare/idf_common with IDFPower 1 and its
+// square with IDFPower 2.
+func TestIDFPower(t *testing.T) {
+	ctx := context.Background()
+	texts := []string{"aa bb", "aa cc", "aa dd", "aa bb cc", "aa dd ee", "ee ff aa"}
+	ratio := func(p float64) float64 {
+		t.Helper()
+		m, err := Fit(ctx, texts, Config{NoSVD: true, MinDF: 1, Unigrams: true, NoChars: true, TitleRepeat: -1, IDFPower: p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := m.Embed(ctx, []string{"aa ff"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var weights []float64
+		for _, x := range v[0] {
+			if x != 0 {
+				weights = append(weights, float64(x))
+			}
+		}
+		if len(weights) != 2 {
+			t.Fatalf("IDFPower %g: %d non-zero weights, want 2", p, len(weights))
+		}
+		return max(weights[0], weights[1]) / min(weights[0], weights[1])
+	}
+	// aa is in all 6 texts, ff in 1: smooth idf ln(7/7)+1 = 1 and ln(7/2)+1.
+	want := math.Log(7.0/2) + 1
+	if got := ratio(1); math.Abs(got-want) > 1e-5 {
+		t.Errorf("IDFPower 1: weight ratio %.6f, want %.6f", got, want)
+	}
+	if got := ratio(2); math.Abs(got-want*want) > 1e-5 {
+		t.Errorf("IDFPower 2: weight ratio %.6f, want %.6f", got, want*want)
 	}
 }
