@@ -31,9 +31,8 @@
 // classifier then scores 0.854 (mean of three classifier seeds: 0.856,
 // 0.853, 0.853), where scikit-learn's TF-IDF + LinearSVC scores 0.843. That
 // costs time and memory: on two cores the fit takes about 4 minutes and
-// 10 GB, and training the classifier about 2 minutes. Dims 1024 needs
-// about half the memory and a third of the time, for 0.849 (0.854, 0.848,
-// 0.845).
+// 8 GB, and training the classifier about 2 minutes. Dims 1024 takes about
+// a third of the time, for 0.849 (0.854, 0.848, 0.845).
 //
 // The idf squared did the most for large corpora: LSA keeps the directions
 // of largest variance, which plain TF-IDF gives to terms common to every
@@ -76,8 +75,8 @@ type Config struct {
 	// (default 256, or 2048 from LargeCorpus training texts on). It is
 	// lowered when the training texts cannot support as many. On all of 20
 	// Newsgroups the tutorial's classifier scores 0.849 at 1024 and 0.854
-	// at 2048 (mean of three seeds; embedder fit 1 min 8 s and 5.4 GB
-	// against 3 min 45 s and 10 GB, training 41 s against 1 min 54 s).
+	// at 2048 (mean of three seeds; embedder fit 1 min 8 s against
+	// 3 min 45 s, training 41 s against 1 min 54 s).
 	Dims int
 	// MinDF drops terms found in fewer training texts (default 2).
 	MinDF int
@@ -251,7 +250,7 @@ var ErrTooFewTexts = errors.New("lsa: too few training texts with shared terms t
 
 // Fit fits a model on texts. A few hundred texts take about a second on two
 // cores; all 11,314 training posts of 20 Newsgroups, with the defaults for
-// a large corpus (2048 components), about 4 minutes and 10 GB of memory.
+// a large corpus (2048 components), about 4 minutes and 8 GB of memory.
 func Fit(ctx context.Context, texts []string, cfg Config) (*Model, error) {
 	orig := cfg
 	cfg = cfg.forCorpus(len(texts))

@@ -175,15 +175,16 @@ func TestQualitySciSample(t *testing.T) {
 // four sci.* classes (2,373 / 1,579 texts, target 0.94) and all twenty
 // classes (11,314 / 7,532 texts, target 0.85). It trains the classifier
 // with seeds 0, 1 and 2, reports the mean accuracy and fails when it is
-// under the target. All twenty take about 10 minutes and 10 GB:
+// under the target. All twenty take about 10 minutes and 8 GB:
 //
 //	go test ./lib/embedding/lsa -run XXX -bench QualityFullSplits -benchtime 1x -timeout 30m
 //
 // Measured on the project's 2-core machine on 2026-11-25 with the defaults:
 // sci 0.9557 (0.9563 0.9550 0.9557; 256 dims, fit 6.2 s); all20 0.8539
 // (0.8559 0.8532 0.8525; 2048 dims, fit 3 min 45 s, training 1 min 54 s
-// per seed, 10 GB resident). With LSA_DIMS=1024: 0.8491 (0.8541 0.8480
-// 0.8452; fit 1 min 8 s, training 41 s, 5.4 GB), under the target.
+// per seed). With LSA_DIMS=1024: 0.8491 (0.8541 0.8480 0.8452; fit
+// 1 min 8 s, training 41 s), under the target. 'embedclassify run --all'
+// (2048 dims, seed 0) peaks at 8.2 GB resident.
 func BenchmarkQualityFullSplits(b *testing.B) {
 	train, test := loadFrames(b)
 	cfg := configFromEnv()

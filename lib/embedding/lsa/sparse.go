@@ -1,7 +1,10 @@
 package lsa
 
 import (
+	"context"
+	"math/rand/v2"
 	"runtime"
+	"slices"
 	"sync"
 
 	"gonum.org/v1/gonum/floats"
@@ -82,4 +85,50 @@ func parallelRows(n int, f func(lo, hi int)) {
 		}()
 	}
 	wg.Wait()
+}
+
+// gaussianBlockBytes bounds the memory mulGaussian holds for its block of
+// Gaussian rows (a variable so that tests can use several blocks).
+var gaussianBlockBytes = 32 << 20
+
+// mulGaussian sets dst (a.rows × l) = a·Ω, where Ω is the a.cols × l matrix
+// of standard normal draws taken from rng row after row, as if Ω had been
+// filled in row-major order, without ever holding Ω: on a large vocabulary
+// Ω is the biggest matrix of the fit (300,000 terms × 2058 columns are
+// 4.9 GB). Ω is drawn a block of rows at a time, and every row of dst is
+// summed in increasing column order, as mulDense does, so the result is
+// exactly a.mulDense(dst, Ω). at is a's transpose. It stops early, leaving
+// dst incomplete, when ctx is cancelled; the caller checks ctx.
+func (a *csr) mulGaussian(ctx context.Context, dst *mat.Dense, at *csr, rng *rand.Rand) {
+	_, l := dst.Dims()
+	dr := dst.RawMatrix()
+	for i := 0; i < a.rows; i++ {
+		clear(dr.Data[i*dr.Stride : i*dr.Stride+l])
+	}
+	rowsPerBlock := max(1, gaussianBlockBytes/(8*l))
+	block := make([]float64, min(rowsPerBlock, a.cols)*l)
+	for j0 := 0; j0 < a.cols; j0 += rowsPerBlock {
+		if ctx.Err() != nil {
+			return
+		}
+		j1 := min(j0+rowsPerBlock, a.cols)
+		omega := block[:(j1-j0)*l]
+		for i := range omega {
+			omega[i] = rng.NormFloat64()
+		}
+		parallelRows(a.rows, func(lo, hi int) {
+			for j := j0; j < j1; j++ {
+				// The texts of term j, in increasing order; this worker's are
+				// those in [lo, hi).
+				texts := at.ind[at.ptr[j]:at.ptr[j+1]]
+				vals := at.val[at.ptr[j]:at.ptr[j+1]]
+				start, _ := slices.BinarySearch(texts, int32(lo))
+				row := omega[(j-j0)*l : (j-j0+1)*l]
+				for k := start; k < len(texts) && int(texts[k]) < hi; k++ {
+					i := int(texts[k])
+					floats.AddScaled(dr.Data[i*dr.Stride:i*dr.Stride+l], vals[k], row)
+				}
+			}
+		})
+	}
 }

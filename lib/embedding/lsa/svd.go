@@ -28,15 +28,10 @@ func randomizedSVD(ctx context.Context, a *csr, k, p, q int, seed uint64) (z, to
 	at := a.transpose()
 	rng := rand.New(rand.NewPCG(seed, 0x5eed_15a_0ff1ce))
 
-	omega := mat.NewDense(a.cols, l, nil)
-	od := omega.RawMatrix().Data
-	for i := range od {
-		od[i] = rng.NormFloat64()
-	}
+	// y = a·Ω for a Gaussian Ω of a.cols × l, drawn a block at a time.
 	y := mat.NewDense(a.rows, l, nil)
+	a.mulGaussian(ctx, y, at, rng)
 	z = mat.NewDense(a.cols, l, nil)
-	a.mulDense(y, omega)
-	omega = nil
 	for it := 0; it < q; it++ {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, nil, err
