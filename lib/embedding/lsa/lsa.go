@@ -109,7 +109,7 @@ type Config struct {
 	// components).
 	Whiten float64
 	// IDFPower is the power of the idf in a term's weight,
-	// (1 + ln tf) · idfᴾ (default 2; 1 is classic TF-IDF). Above 1 the
+	// (1 + ln tf) · idf^IDFPower (default 2; 1 is classic TF-IDF). Above 1 the
 	// rarer, more specific terms weigh more, in the SVD that chooses the
 	// components as in the vectors: components then follow the terms that
 	// tell topics apart rather than those frequent everywhere.
