@@ -19,6 +19,7 @@ import (
 
 	"github.com/embedclassify/embedclassify/lib/embedding"
 	"github.com/embedclassify/embedclassify/lib/embedding/gemini"
+	"github.com/embedclassify/embedclassify/lib/embedding/selector"
 	"github.com/embedclassify/embedclassify/lib/frame"
 	"github.com/embedclassify/embedclassify/lib/newsgroups"
 	"github.com/embedclassify/embedclassify/lib/tutorial"
@@ -134,7 +135,7 @@ func runEmbed(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 		fitTexts = ff.Text
-	case *in == "" && *subset != newsgroups.Train && cfg.Kind != embedding.KindGemini && !(cfg.Kind != embedding.KindLocal && gemini.Configured()):
+	case *in == "" && *subset != newsgroups.Train && cfg.Kind != selector.KindGemini && !(cfg.Kind != selector.KindLocal && gemini.Configured()):
 		// Embedding the test texts with the offline embedder: fit it on
 		// the training texts chosen the same way, as the tutorial does.
 		progress.Step("loading the train subset to fit the offline embedder on")
@@ -162,7 +163,7 @@ func runEmbed(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 
 	cfg.Progress = func(done, total int) { progress.Bar("embed", done, total) }
-	emb, msg, err := embedding.Select(ctx, cfg, fitTexts)
+	emb, msg, err := selector.Select(ctx, cfg, fitTexts)
 	if err != nil {
 		return err
 	}

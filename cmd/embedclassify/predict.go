@@ -13,6 +13,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/embedclassify/embedclassify/lib/embedding"
+	"github.com/embedclassify/embedclassify/lib/embedding/selector"
 	"github.com/embedclassify/embedclassify/lib/mlp"
 	"github.com/embedclassify/embedclassify/lib/tutorial"
 )
@@ -60,7 +61,7 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return fmt.Errorf("loading the classifier: %w", err)
 	}
-	emb, spec, err := tutorial.LoadEmbedder(ctx, filepath.Dir(*modelFile), embedding.SelectConfig{CacheDir: *cache})
+	emb, spec, err := tutorial.LoadEmbedder(ctx, filepath.Dir(*modelFile), selector.Config{CacheDir: *cache})
 	if err != nil {
 		return err
 	}

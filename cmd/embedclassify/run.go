@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/embedclassify/embedclassify/lib/embedding"
+	"github.com/embedclassify/embedclassify/lib/embedding/selector"
 	"github.com/embedclassify/embedclassify/lib/mlp"
 	"github.com/embedclassify/embedclassify/lib/tutorial"
 )
@@ -80,7 +81,7 @@ type embeddingFlags struct {
 // request batch-size flag ("run" already has a --batch-size for training).
 func addEmbeddingFlags(fs *flag.FlagSet, batchName string) *embeddingFlags {
 	return &embeddingFlags{
-		kind:        fs.String("embedder", embedding.KindAuto, "embedder: gemini, local (offline TF-IDF + LSA) or auto (gemini when a key is set)"),
+		kind:        fs.String("embedder", selector.KindAuto, "embedder: gemini, local (offline TF-IDF + LSA) or auto (gemini when a key is set)"),
 		model:       fs.String("model", "gemini-embedding-001", "Gemini embedding `model`"),
 		taskType:    fs.String("task-type", "CLASSIFICATION", "Gemini task type"),
 		dims:        fs.Int("dims", 0, "output dimensionality (Gemini: 128-3072, 0 = the model's own; local: components, 0 = its default)"),
@@ -90,8 +91,8 @@ func addEmbeddingFlags(fs *flag.FlagSet, batchName string) *embeddingFlags {
 	}
 }
 
-func (f *embeddingFlags) config() embedding.SelectConfig {
-	return embedding.SelectConfig{
+func (f *embeddingFlags) config() selector.Config {
+	return selector.Config{
 		Kind:        *f.kind,
 		Model:       *f.model,
 		TaskType:    *f.taskType,

@@ -1,22 +1,12 @@
 // Package embedding turns texts into vectors: the Embedder interface every
-// embedder meets, an on-disk Cache that wraps any of them, and Select, which
-// picks the embedder a run should use.
+// embedder meets and an on-disk Cache that wraps any of them.
 //
-// Two embedders implement the interface:
-//
-//   - gemini.Embedder (package lib/embedding/gemini) calls Google's embedding
-//     models through the google.golang.org/genai SDK, batched, concurrent and
-//     retried;
-//   - lsa.Model (package lib/embedding/lsa) is an offline TF-IDF + LSA
-//     embedder fitted on the training texts: no key, no network.
-//
-// Select uses Gemini when a key (or Vertex AI settings) is configured and the
-// offline embedder otherwise, and says which it chose:
-//
-//	emb, msg, err := embedding.Select(ctx, embedding.SelectConfig{CacheDir: ".embeddings"}, trainTexts)
-//	if err != nil { ... }
-//	fmt.Println(msg)
-//	vectors, err := emb.Embed(ctx, texts)
+// Two embedders implement the interface: gemini.Embedder (package
+// lib/embedding/gemini) calls Google's embedding models through the
+// google.golang.org/genai SDK, and lsa.Model (package lib/embedding/lsa) is an
+// offline TF-IDF + LSA embedder fitted on the training texts. Package
+// lib/embedding/selector picks one of them for a run; this package imports
+// none of them.
 package embedding
 
 import (

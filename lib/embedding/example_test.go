@@ -6,31 +6,10 @@ import (
 	"os"
 
 	"github.com/embedclassify/embedclassify/lib/embedding"
+	"github.com/embedclassify/embedclassify/lib/embedding/gemini"
 	"github.com/embedclassify/embedclassify/lib/embedding/geminitest"
+	"google.golang.org/genai"
 )
-
-// Select picks the offline embedder when no key is set.
-func ExampleSelect_offline() {
-	os.Unsetenv("GEMINI_API_KEY")
-	os.Unsetenv("GOOGLE_API_KEY")
-	os.Unsetenv("GOOGLE_GENAI_USE_VERTEXAI")
-	train := []string{
-		"The rocket launch put a satellite in orbit.",
-		"A new space station module and another rocket launch.",
-		"Encryption keys and the clipper chip.",
-		"Public key encryption protects privacy.",
-	}
-	emb, msg, err := embedding.Select(context.Background(), embedding.SelectConfig{Kind: embedding.KindAuto}, train)
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println(msg[:58])
-	vecs, _ := emb.Embed(context.Background(), []string{"rocket orbit", "encryption key"})
-	fmt.Println(len(vecs), len(vecs[0]) == emb.Dim())
-	// Output:
-	// No Gemini API key found (set GEMINI_API_KEY or GOOGLE_API_
-	// 2 true
-}
 
 // A Cache in front of Gemini (here the fake server) pays for each text once.
 func ExampleCache() {
@@ -41,9 +20,14 @@ func ExampleCache() {
 
 	texts := []string{"first text", "second text", "third text"}
 	for run := 1; run <= 2; run++ {
-		emb, _, err := embedding.Select(context.Background(), embedding.SelectConfig{
-			Kind: embedding.KindGemini, APIKey: "any-key", BaseURL: srv.URL, Dims: 128, CacheDir: dir,
-		}, nil)
+		g, err := gemini.New(context.Background(), gemini.Config{
+			ClientConfig: genai.ClientConfig{APIKey: "any-key", HTTPOptions: genai.HTTPOptions{BaseURL: srv.URL}},
+			Dims:         128,
+		})
+		if err != nil {
+			panic(err)
+		}
+		emb, err := embedding.NewCache(g, dir, embedding.CacheOptions{})
 		if err != nil {
 			panic(err)
 		}

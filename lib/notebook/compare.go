@@ -6,7 +6,7 @@ import (
 	"os"
 	"strconv"
 
-	"github.com/embedclassify/embedclassify/lib/embedding"
+	"github.com/embedclassify/embedclassify/lib/embedding/selector"
 	"github.com/embedclassify/embedclassify/lib/frame"
 	"github.com/embedclassify/embedclassify/lib/mlp"
 )
@@ -17,7 +17,7 @@ import (
 // trains a new classifier from build on the training vectors (silently)
 // and returns its accuracy on the test vectors. Progress bars labelled
 // with label follow the embedding. Interrupting the cell stops it.
-func TestAccuracy(label string, cfg embedding.SelectConfig, train, test *frame.Frame, build func(inputSize, numClasses int) (*mlp.Model, error)) (float64, error) {
+func TestAccuracy(label string, cfg selector.Config, train, test *frame.Frame, build func(inputSize, numClasses int) (*mlp.Model, error)) (float64, error) {
 	emb, _ := SelectEmbedder(cfg, train.Text)
 	tr, err := EmbedFrame(emb, train, label+": training posts")
 	if err != nil {

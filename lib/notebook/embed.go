@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/embedclassify/embedclassify/lib/embedding"
+	"github.com/embedclassify/embedclassify/lib/embedding/selector"
 	"github.com/embedclassify/embedclassify/lib/frame"
 )
 
@@ -40,13 +41,13 @@ const EmbeddingCacheEnv = embedding.CacheDirEnv
 // embedclassify command.
 func EmbeddingCacheDir() string { return embedding.DefaultCacheDir() }
 
-// SelectEmbedder returns the embedder cfg asks for, as embedding.Select
+// SelectEmbedder returns the embedder cfg asks for, as selector.Select
 // does, with the announcement of the choice (never containing a key), set
 // up for a notebook: its progress goes to the bar of the running
 // EmbedFrame, and Gemini vectors are cached on disk (in cfg.CacheDir, by
 // default EmbeddingCacheDir), so that an interrupted or repeated run only
 // asks for what is missing. It stops the cell on error (see Check).
-func SelectEmbedder(cfg embedding.SelectConfig, trainTexts []string) (embedding.Embedder, string) {
+func SelectEmbedder(cfg selector.Config, trainTexts []string) (embedding.Embedder, string) {
 	if cfg.CacheDir == "" {
 		cfg.CacheDir = EmbeddingCacheDir()
 	}
@@ -59,7 +60,7 @@ func SelectEmbedder(cfg embedding.SelectConfig, trainTexts []string) (embedding.
 	}
 	ctx, stop := Context()
 	defer stop()
-	emb, msg, err := embedding.Select(ctx, cfg, trainTexts)
+	emb, msg, err := selector.Select(ctx, cfg, trainTexts)
 	Check(err)
 	return emb, msg
 }

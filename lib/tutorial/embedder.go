@@ -10,6 +10,7 @@ import (
 
 	"github.com/embedclassify/embedclassify/internal/atomicfile"
 	"github.com/embedclassify/embedclassify/lib/embedding"
+	"github.com/embedclassify/embedclassify/lib/embedding/selector"
 )
 
 // The files that record a run's embedder in its report folder.
@@ -21,7 +22,7 @@ const (
 // EmbedderSpec is the content of embedder.json: what it takes to embed new
 // texts exactly as a run embedded its training texts. It never holds a key.
 type EmbedderSpec struct {
-	Kind     string `json:"kind"`  // embedding.KindGemini or embedding.KindLocal
+	Kind     string `json:"kind"`  // selector.KindGemini or selector.KindLocal
 	Model    string `json:"model"` // the embedder's model name
 	TaskType string `json:"task_type,omitempty"`
 	Dims     int    `json:"dims"`           // vector length
@@ -29,7 +30,7 @@ type EmbedderSpec struct {
 }
 
 // SaveEmbedder records emb in dir: embedder.json and, for the offline
-// embedder, its model (see embedding.Local.Save).
+// embedder, its model (see selector.Local.Save).
 func SaveEmbedder(dir string, emb embedding.Embedder) error {
 	spec := EmbedderSpec{Model: emb.Model(), Dims: emb.Dim()}
 	inner := emb
@@ -37,8 +38,8 @@ func SaveEmbedder(dir string, emb embedding.Embedder) error {
 		inner = c.Inner()
 	}
 	switch e := inner.(type) {
-	case *embedding.Local:
-		spec.Kind, spec.File = embedding.KindLocal, LocalFile
+	case *selector.Local:
+		spec.Kind, spec.File = selector.KindLocal, LocalFile
 		var b bytes.Buffer
 		if err := e.Save(&b); err != nil {
 			return fmt.Errorf("saving the offline embedder: %w", err)
@@ -47,7 +48,7 @@ func SaveEmbedder(dir string, emb embedding.Embedder) error {
 			return err
 		}
 	case embedding.TaskTyper:
-		spec.Kind, spec.TaskType = embedding.KindGemini, e.TaskType()
+		spec.Kind, spec.TaskType = selector.KindGemini, e.TaskType()
 	default:
 		return fmt.Errorf("saving the embedder: %T cannot be recorded (want the offline or the Gemini embedder)", emb)
 	}
@@ -59,10 +60,10 @@ func SaveEmbedder(dir string, emb embedding.Embedder) error {
 }
 
 // LoadEmbedder rebuilds the embedder recorded in dir by SaveEmbedder. A
-// Gemini embedder takes its key from the environment, as embedding.Select
+// Gemini embedder takes its key from the environment, as selector.Select
 // does; cfg supplies the settings a record does not hold (cache, batch
 // size, concurrency, progress, base URL).
-func LoadEmbedder(ctx context.Context, dir string, cfg embedding.SelectConfig) (embedding.Embedder, EmbedderSpec, error) {
+func LoadEmbedder(ctx context.Context, dir string, cfg selector.Config) (embedding.Embedder, EmbedderSpec, error) {
 	var spec EmbedderSpec
 	b, err := os.ReadFile(filepath.Join(dir, EmbedderFile))
 	if err != nil {
@@ -73,22 +74,22 @@ func LoadEmbedder(ctx context.Context, dir string, cfg embedding.SelectConfig) (
 	}
 	var emb embedding.Embedder
 	switch spec.Kind {
-	case embedding.KindLocal:
+	case selector.KindLocal:
 		f, err := os.Open(filepath.Join(dir, spec.File))
 		if err != nil {
 			return nil, spec, fmt.Errorf("opening the offline embedder: %w", err)
 		}
 		defer f.Close()
-		if emb, err = embedding.LoadLocal(ctx, f, cfg.Progress); err != nil {
+		if emb, err = selector.LoadLocal(ctx, f, cfg.Progress); err != nil {
 			return nil, spec, err
 		}
-	case embedding.KindGemini:
-		cfg.Kind, cfg.Model, cfg.TaskType, cfg.Dims = embedding.KindGemini, spec.Model, spec.TaskType, spec.Dims
-		if emb, _, err = embedding.Select(ctx, cfg, nil); err != nil {
+	case selector.KindGemini:
+		cfg.Kind, cfg.Model, cfg.TaskType, cfg.Dims = selector.KindGemini, spec.Model, spec.TaskType, spec.Dims
+		if emb, _, err = selector.Select(ctx, cfg, nil); err != nil {
 			return nil, spec, err
 		}
 	default:
-		return nil, spec, fmt.Errorf("%s: unknown embedder kind %q (want %q or %q)", filepath.Join(dir, EmbedderFile), spec.Kind, embedding.KindGemini, embedding.KindLocal)
+		return nil, spec, fmt.Errorf("%s: unknown embedder kind %q (want %q or %q)", filepath.Join(dir, EmbedderFile), spec.Kind, selector.KindGemini, selector.KindLocal)
 	}
 	if emb.Model() != spec.Model {
 		return nil, spec, fmt.Errorf("the recorded embedder %s came back as %s: its vectors would not match the classifier's", spec.Model, emb.Model())

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/embedclassify/embedclassify/lib/embedding"
+	"github.com/embedclassify/embedclassify/lib/embedding/selector"
 	"github.com/embedclassify/embedclassify/lib/frame"
 	"github.com/embedclassify/embedclassify/lib/metrics"
 	"github.com/embedclassify/embedclassify/lib/mlp"
@@ -47,7 +48,7 @@ type Settings struct {
 	// replaced by Seed.
 	Classifier mlp.Config
 	// Embedding picks and configures the embedder.
-	Embedding embedding.SelectConfig
+	Embedding selector.Config
 }
 
 // Defaults returns the tutorial's settings: 100 training and 25 test posts
@@ -145,7 +146,7 @@ func Run(ctx context.Context, s Settings, hooks Hooks) (*Result, error) {
 		}
 	}
 	hooks.step("choosing the embedder")
-	emb, announcement, err := embedding.Select(ctx, cfg, train.Text)
+	emb, announcement, err := selector.Select(ctx, cfg, train.Text)
 	if err != nil {
 		return nil, err
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/embedclassify/embedclassify/lib/embedding"
 	"github.com/embedclassify/embedclassify/lib/embedding/gemini"
 	"github.com/embedclassify/embedclassify/lib/embedding/geminitest"
+	"github.com/embedclassify/embedclassify/lib/embedding/selector"
 	"google.golang.org/genai"
 )
 
@@ -321,7 +322,7 @@ func TestBaseURLFromEnvironment(t *testing.T) {
 	if srv.Requests() != 1 {
 		t.Errorf("%d requests", srv.Requests())
 	}
-	emb, msg, err := embedding.Select(context.Background(), embedding.SelectConfig{}, nil)
+	emb, msg, err := selector.Select(context.Background(), selector.Config{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -211,9 +211,9 @@ embedder sends up to 100 posts per request with several requests in flight, retr
 cache on disk, so an interrupted or repeated run only pays for what is missing.
 `),
 	code("embedder", `
-import "github.com/embedclassify/embedclassify/lib/embedding"
+import "github.com/embedclassify/embedclassify/lib/embedding/selector"
 
-var embedder, embedderInfo = notebook.SelectEmbedder(embedding.SelectConfig{
+var embedder, embedderInfo = notebook.SelectEmbedder(selector.Config{
 	Model:    modelID,
 	TaskType: "CLASSIFICATION",
 	Dims:     outputDims,
@@ -384,20 +384,20 @@ for the same epochs and scored on the test posts; the first bar is the run above
 	code("compare", `
 type variant struct {
 	name string
-	cfg  embedding.SelectConfig
+	cfg  selector.Config
 }
 
 func variants() []variant {
 	if gemini.Configured() {
 		return []variant{
-			{"Gemini, 768 dims", embedding.SelectConfig{Kind: embedding.KindGemini, Model: modelID, TaskType: "CLASSIFICATION", Dims: 768}},
-			{"offline, 256 dims", embedding.SelectConfig{Kind: embedding.KindLocal, Dims: 256}},
+			{"Gemini, 768 dims", selector.Config{Kind: selector.KindGemini, Model: modelID, TaskType: "CLASSIFICATION", Dims: 768}},
+			{"offline, 256 dims", selector.Config{Kind: selector.KindLocal, Dims: 256}},
 		}
 	}
 	return []variant{
-		{"offline, 64 dims", embedding.SelectConfig{Kind: embedding.KindLocal, Dims: 64}},
-		{"offline, 128 dims", embedding.SelectConfig{Kind: embedding.KindLocal, Dims: 128}},
-		{"offline, 512 dims", embedding.SelectConfig{Kind: embedding.KindLocal, Dims: 512}},
+		{"offline, 64 dims", selector.Config{Kind: selector.KindLocal, Dims: 64}},
+		{"offline, 128 dims", selector.Config{Kind: selector.KindLocal, Dims: 128}},
+		{"offline, 512 dims", selector.Config{Kind: selector.KindLocal, Dims: 512}},
 	}
 }
 

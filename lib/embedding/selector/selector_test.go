@@ -1,4 +1,4 @@
-package embedding
+package selector
 
 import (
 	"bytes"
@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/embedclassify/embedclassify/lib/embedding"
 	"github.com/embedclassify/embedclassify/lib/embedding/geminitest"
 )
 
@@ -29,7 +30,7 @@ func TestSelectLocalWithoutKey(t *testing.T) {
 	clearGeminiEnv(t)
 	var last [2]int
 	for _, kind := range []string{"", KindAuto, KindLocal} {
-		emb, msg, err := Select(context.Background(), SelectConfig{Kind: kind, Dims: 3, Progress: func(d, n int) { last = [2]int{d, n} }}, trainTexts)
+		emb, msg, err := Select(context.Background(), Config{Kind: kind, Dims: 3, Progress: func(d, n int) { last = [2]int{d, n} }}, trainTexts)
 		if err != nil {
 			t.Fatalf("kind %q: %v", kind, err)
 		}
@@ -52,16 +53,16 @@ func TestSelectLocalWithoutKey(t *testing.T) {
 func TestSelectErrors(t *testing.T) {
 	clearGeminiEnv(t)
 	ctx := context.Background()
-	if _, _, err := Select(ctx, SelectConfig{Kind: KindGemini}, trainTexts); err == nil || !strings.Contains(err.Error(), "GEMINI_API_KEY") {
+	if _, _, err := Select(ctx, Config{Kind: KindGemini}, trainTexts); err == nil || !strings.Contains(err.Error(), "GEMINI_API_KEY") {
 		t.Errorf("gemini without a key: %v", err)
 	}
-	if _, _, err := Select(ctx, SelectConfig{Kind: "openai"}, trainTexts); err == nil || !strings.Contains(err.Error(), `"local"`) {
+	if _, _, err := Select(ctx, Config{Kind: "openai"}, trainTexts); err == nil || !strings.Contains(err.Error(), `"local"`) {
 		t.Errorf("unknown kind: %v", err)
 	}
-	if _, _, err := Select(ctx, SelectConfig{Kind: KindLocal}, nil); err == nil {
+	if _, _, err := Select(ctx, Config{Kind: KindLocal}, nil); err == nil {
 		t.Error("local without training texts: no error")
 	}
-	if _, _, err := Select(ctx, SelectConfig{Kind: KindGemini, APIKey: "k", TaskType: "NOPE"}, nil); err == nil || !strings.Contains(err.Error(), "CLASSIFICATION") {
+	if _, _, err := Select(ctx, Config{Kind: KindGemini, APIKey: "k", TaskType: "NOPE"}, nil); err == nil || !strings.Contains(err.Error(), "CLASSIFICATION") {
 		t.Errorf("bad task type: %v", err)
 	}
 }
@@ -73,12 +74,12 @@ func TestSelectGeminiAnnouncementAndCache(t *testing.T) {
 	defer srv.Close()
 	dir := t.TempDir()
 	var last [2]int
-	cfg := SelectConfig{APIKey: key, BaseURL: srv.URL, Dims: 768, CacheDir: dir, Progress: func(d, n int) { last = [2]int{d, n} }}
+	cfg := Config{APIKey: key, BaseURL: srv.URL, Dims: 768, CacheDir: dir, Progress: func(d, n int) { last = [2]int{d, n} }}
 	emb, msg, err := Select(context.Background(), cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := emb.(*Cache); !ok {
+	if _, ok := emb.(*embedding.Cache); !ok {
 		t.Fatalf("with CacheDir, Select returned a %T", emb)
 	}
 	for _, want := range []string{"gemini-embedding-001", "Gemini API", "CLASSIFICATION", "768 dimensions", "Cache:"} {
@@ -103,7 +104,7 @@ func TestSelectGeminiAnnouncementAndCache(t *testing.T) {
 
 func TestLocalSaveLoad(t *testing.T) {
 	clearGeminiEnv(t)
-	emb, _, err := Select(context.Background(), SelectConfig{Kind: KindLocal, Dims: 3}, trainTexts)
+	emb, _, err := Select(context.Background(), Config{Kind: KindLocal, Dims: 3}, trainTexts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,16 @@
-package embedding
+// Package selector picks the embedder a run should use: Gemini (package
+// lib/embedding/gemini) when a key or Vertex AI settings are configured, the
+// offline TF-IDF + LSA embedder (package lib/embedding/lsa) otherwise, and
+// says which it chose:
+//
+//	emb, msg, err := selector.Select(ctx, selector.Config{CacheDir: ".embeddings"}, trainTexts)
+//	if err != nil { ... }
+//	fmt.Println(msg)
+//	vectors, err := emb.Embed(ctx, texts)
+//
+// It is the one package that knows every implementation of
+// embedding.Embedder; package embedding itself imports none of them.
+package selector
 
 import (
 	"context"
@@ -8,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/embedclassify/embedclassify/lib/embedding"
 	"github.com/embedclassify/embedclassify/lib/embedding/gemini"
 	"github.com/embedclassify/embedclassify/lib/embedding/lsa"
 	"google.golang.org/genai"
@@ -20,10 +33,10 @@ const (
 	KindLocal  = "local"  // the offline TF-IDF + LSA embedder
 )
 
-// SelectConfig says which embedder Select should build and how. The zero
+// Config says which embedder Select should build and how. The zero
 // value picks Gemini when a key is set and the offline embedder otherwise,
 // with each one's defaults and no cache.
-type SelectConfig struct {
+type Config struct {
 	// Kind is KindAuto (default), KindGemini or KindLocal.
 	Kind string
 	// Model is the Gemini model (default "gemini-embedding-001").
@@ -43,7 +56,7 @@ type SelectConfig struct {
 	// disk.
 	CacheDir string
 	// Progress receives progress reports of every Embed call.
-	Progress ProgressFunc
+	Progress embedding.ProgressFunc
 
 	// APIKey overrides the key from GEMINI_API_KEY / GOOGLE_API_KEY.
 	APIKey string
@@ -64,7 +77,7 @@ type SelectConfig struct {
 // gives a key or Vertex AI settings, and otherwise fits the offline
 // embedder on trainTexts: the texts it will be trained on, and nothing of
 // the texts it will be evaluated on.
-func Select(ctx context.Context, cfg SelectConfig, trainTexts []string) (Embedder, string, error) {
+func Select(ctx context.Context, cfg Config, trainTexts []string) (embedding.Embedder, string, error) {
 	kind := strings.ToLower(cfg.Kind)
 	if kind == "" {
 		kind = KindAuto
@@ -90,7 +103,7 @@ func Select(ctx context.Context, cfg SelectConfig, trainTexts []string) (Embedde
 	return nil, "", fmt.Errorf("embedding: unknown embedder kind %q; use %q, %q or %q", cfg.Kind, KindAuto, KindGemini, KindLocal)
 }
 
-func selectGemini(ctx context.Context, cfg SelectConfig) (Embedder, string, error) {
+func selectGemini(ctx context.Context, cfg Config) (embedding.Embedder, string, error) {
 	gc := gemini.Config{
 		Model:       cfg.Model,
 		TaskType:    cfg.TaskType,
@@ -129,7 +142,7 @@ func selectGemini(ctx context.Context, cfg SelectConfig) (Embedder, string, erro
 	if cfg.CacheDir == "" {
 		return g, msg + " No cache: every run pays again.", nil
 	}
-	c, err := NewCache(g, cfg.CacheDir, CacheOptions{Progress: cfg.Progress})
+	c, err := embedding.NewCache(g, cfg.CacheDir, embedding.CacheOptions{Progress: cfg.Progress})
 	if err != nil {
 		return nil, "", err
 	}
@@ -144,12 +157,14 @@ func selectGemini(ctx context.Context, cfg SelectConfig) (Embedder, string, erro
 // also reports progress.
 type Local struct {
 	m        *lsa.Model
-	progress ProgressFunc
+	progress embedding.ProgressFunc
 }
 
 // NewLocal wraps a fitted lsa.Model, reporting progress to progress (may be
 // nil).
-func NewLocal(m *lsa.Model, progress ProgressFunc) *Local { return &Local{m: m, progress: progress} }
+func NewLocal(m *lsa.Model, progress embedding.ProgressFunc) *Local {
+	return &Local{m: m, progress: progress}
+}
 
 // Save writes the offline embedder so that LoadLocal can restore it, for
 // classifying new texts later with the same vectors (see lsa.Model.Save).
@@ -157,7 +172,7 @@ func (l *Local) Save(w io.Writer) error { return l.m.Save(w) }
 
 // LoadLocal restores an offline embedder written by Local.Save, reporting
 // progress to progress (may be nil).
-func LoadLocal(ctx context.Context, r io.Reader, progress ProgressFunc) (*Local, error) {
+func LoadLocal(ctx context.Context, r io.Reader, progress embedding.ProgressFunc) (*Local, error) {
 	m, err := lsa.Load(ctx, r)
 	if err != nil {
 		return nil, err
@@ -193,7 +208,7 @@ func (l *Local) Embed(ctx context.Context, texts []string) ([][]float32, error) 
 	return out, nil
 }
 
-func selectLocal(ctx context.Context, cfg SelectConfig, trainTexts []string) (Embedder, string, error) {
+func selectLocal(ctx context.Context, cfg Config, trainTexts []string) (embedding.Embedder, string, error) {
 	lc := cfg.Local
 	if cfg.Dims > 0 {
 		lc.Dims = cfg.Dims
