@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/embedclassify/embedclassify/lib/frame/randomstate"
+	"github.com/embedclassify/embedclassify/lib/randomstate"
 )
 
 // Sample is the tutorial's sample_data: it takes perClass rows from each

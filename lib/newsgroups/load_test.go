@@ -18,7 +18,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/embedclassify/embedclassify/lib/frame/randomstate"
+	"github.com/embedclassify/embedclassify/lib/randomstate"
 )
 
 type tarEntry struct {

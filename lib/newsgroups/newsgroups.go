@@ -20,7 +20,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/embedclassify/embedclassify/lib/frame/randomstate"
+	"github.com/embedclassify/embedclassify/lib/randomstate"
 )
 
 // Defaults of scikit-learn's fetch_20newsgroups.

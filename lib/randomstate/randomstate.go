@@ -1,80 +1,41 @@
 // Package randomstate reproduces the integer streams of numpy's legacy
-// numpy.random.RandomState (the Mersenne Twister MT19937 seeded with
-// init_genrand), so that shuffles and permutations made in Go visit the same
-// indices as the ones scikit-learn and pandas make in Python.
+// numpy.random.RandomState, so that shuffles and permutations made in Go
+// visit the same indices as the ones scikit-learn (the dataset's order) and
+// pandas (the frame's sampling) make in Python.
 //
-// Only what those libraries need is provided: 32-bit outputs, numpy's bounded
-// integers (random_interval), Shuffle and Permutation.
+// The Mersenne Twister itself is gonum's prng.MT19937; this package adds only
+// what numpy puts on top of it: bounded integers (random_interval), Shuffle
+// and Permutation.
 package randomstate
 
-const (
-	n         = 624
-	m         = 397
-	matrixA   = 0x9908b0df
-	upperMask = 0x80000000
-	lowerMask = 0x7fffffff
-)
+import "gonum.org/v1/gonum/mathext/prng"
 
 // MaxSeed is the largest seed numpy's RandomState accepts (2**32 - 1).
 const MaxSeed = 1<<32 - 1
 
-// RandomState is numpy's legacy RandomState generator. The zero value is not
-// usable; create one with New. A RandomState is not safe for concurrent use.
+// RandomState is numpy's legacy RandomState generator: gonum's MT19937 (the
+// same init_genrand seeding and tempering numpy uses) with numpy's bounded
+// integers, shuffle and permutation on top. The zero value is not usable;
+// create one with New. A RandomState is not safe for concurrent use.
 type RandomState struct {
-	mt  [n]uint32
-	pos int
+	mt *prng.MT19937
 }
 
 // New returns the generator numpy builds for np.random.RandomState(seed)
 // with an integer seed.
 func New(seed uint32) *RandomState {
-	r := &RandomState{}
-	r.mt[0] = seed
-	for i := 1; i < n; i++ {
-		prev := r.mt[i-1]
-		r.mt[i] = 1812433253*(prev^(prev>>30)) + uint32(i)
-	}
-	r.pos = n
-	return r
-}
-
-func (r *RandomState) generate() {
-	mt := &r.mt
-	var i int
-	for i = 0; i < n-m; i++ {
-		y := mt[i]&upperMask | mt[i+1]&lowerMask
-		mt[i] = mt[i+m] ^ y>>1 ^ (-(y & 1) & matrixA)
-	}
-	for ; i < n-1; i++ {
-		y := mt[i]&upperMask | mt[i+1]&lowerMask
-		mt[i] = mt[i+m-n] ^ y>>1 ^ (-(y & 1) & matrixA)
-	}
-	y := mt[n-1]&upperMask | mt[0]&lowerMask
-	mt[n-1] = mt[m-1] ^ y>>1 ^ (-(y & 1) & matrixA)
-	r.pos = 0
+	mt := prng.NewMT19937()
+	mt.Seed(uint64(seed))
+	return &RandomState{mt: mt}
 }
 
 // Uint32 returns the next 32-bit output (numpy's next_uint32, Python's
 // genrand_int32).
-func (r *RandomState) Uint32() uint32 {
-	if r.pos >= n {
-		r.generate()
-	}
-	y := r.mt[r.pos]
-	r.pos++
-	y ^= y >> 11
-	y ^= y << 7 & 0x9d2c5680
-	y ^= y << 15 & 0xefc60000
-	y ^= y >> 18
-	return y
-}
+func (r *RandomState) Uint32() uint32 { return r.mt.Uint32() }
 
 // Uint64 returns the next 64-bit output as numpy's legacy MT19937 builds it:
 // two 32-bit outputs, the first one high.
-func (r *RandomState) Uint64() uint64 {
-	hi := uint64(r.Uint32())
-	return hi<<32 | uint64(r.Uint32())
-}
+func (r *RandomState) Uint64() uint64 { return r.mt.Uint64() }
 
 // Interval returns a uniform integer in [0, max] exactly as numpy's
 // random_interval does: it draws masked values from the smallest all-ones
