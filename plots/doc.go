@@ -12,5 +12,5 @@
 //
 // Text uses the Liberation fonts bundled with gonum/plot, so output does not
 // depend on the fonts installed on the machine; SVG and PDF embed them.
-// Package plots/inline shows charts in a GoNB notebook.
+// In a GoNB notebook, lib/notebook's Show displays a Chart.
 package plots

@@ -22,7 +22,6 @@ import (
 	"github.com/embedclassify/embedclassify/lib/embedding/selector"
 	"github.com/embedclassify/embedclassify/lib/frame"
 	"github.com/embedclassify/embedclassify/lib/newsgroups"
-	"github.com/embedclassify/embedclassify/lib/tutorial"
 )
 
 const embedUsage = `usage: embedclassify embed [flags]
@@ -118,7 +117,7 @@ func runEmbed(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	} else if *classes != "" {
-		if f, err = tutorial.KeepClasses(f, *classes); err != nil {
+		if f, err = frame.KeepClasses(f, *classes); err != nil {
 			return err
 		}
 	}
@@ -155,7 +154,7 @@ func runEmbed(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				return err
 			}
 		} else if *classes != "" {
-			if tf, err = tutorial.KeepClasses(tf, *classes); err != nil {
+			if tf, err = frame.KeepClasses(tf, *classes); err != nil {
 				return err
 			}
 		}

@@ -52,7 +52,6 @@ func Sample(f *Frame, perClass int, classContains string, seed int64) (*Frame, e
 	slices.Sort(labels)
 
 	var pos, index []int
-	var kept []string
 	for g, l := range labels {
 		rows := groups[l]
 		name := f.ClassName[rows[0]]
@@ -68,9 +67,6 @@ func Sample(f *Frame, perClass int, classContains string, seed int64) (*Frame, e
 			pos = append(pos, rows[p])
 			index = append(index, g*perClass+k)
 		}
-		if !slices.Contains(kept, name) {
-			kept = append(kept, name)
-		}
 	}
 	if len(pos) == 0 {
 		var names []string
@@ -81,10 +77,39 @@ func Sample(f *Frame, perClass int, classContains string, seed int64) (*Frame, e
 	}
 	out := f.take(pos)
 	out.Index = index
-	slices.Sort(kept)
-	out.EncodedLabel = make([]int, len(pos))
-	for i, name := range out.ClassName {
-		out.EncodedLabel[i], _ = slices.BinarySearch(kept, name)
-	}
+	out.encodeLabels()
 	return out, nil
+}
+
+// KeepClasses returns the rows of f whose class name contains substr ("" keeps
+// every row), with EncodedLabel set as Sample sets it (the index of each kept
+// class name in sorted order), but without sampling. f is not modified.
+func KeepClasses(f *Frame, substr string) (*Frame, error) {
+	if f == nil {
+		return nil, fmt.Errorf("frame: KeepClasses of a nil frame")
+	}
+	var pos []int
+	for i, c := range f.ClassName {
+		if strings.Contains(c, substr) {
+			pos = append(pos, i)
+		}
+	}
+	if len(pos) == 0 {
+		return nil, fmt.Errorf("frame: no class name contains %q", substr)
+	}
+	out := f.take(pos)
+	out.encodeLabels()
+	return out, nil
+}
+
+// encodeLabels sets EncodedLabel to pandas' category codes of ClassName: the
+// index of each row's class name among the frame's sorted distinct names.
+func (f *Frame) encodeLabels() {
+	names := slices.Clone(f.ClassName)
+	slices.Sort(names)
+	names = slices.Compact(names)
+	f.EncodedLabel = make([]int, len(f.ClassName))
+	for i, name := range f.ClassName {
+		f.EncodedLabel[i], _ = slices.BinarySearch(names, name)
+	}
 }

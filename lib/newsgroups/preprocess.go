@@ -4,9 +4,9 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"unicode"
 	"unicode/utf8"
 
+	"github.com/embedclassify/embedclassify/internal/wordchar"
 	"github.com/embedclassify/embedclassify/lib/frame"
 )
 
@@ -14,19 +14,9 @@ import (
 // preprocessing cuts each text.
 const MaxChars = 5000
 
-// isWord reports whether r matches Python's \w on a str: a letter, a number
-// (decimal, digit or numeric: ², ½ count) or the underscore. Unlike Go's
-// regexp \w, it is Unicode-aware, so é, ß, µ and ª match; × and ÷ do not.
-func isWord(r rune) bool {
-	if r < utf8.RuneSelf {
-		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '_'
-	}
-	return unicode.IsLetter(r) || unicode.IsNumber(r)
-}
-
 // isEmailChar is the class [\w\.-] of the tutorial's e-mail pattern.
 func isEmailChar(r rune) bool {
-	return r == '.' || r == '-' || isWord(r)
+	return r == '.' || r == '-' || wordchar.Is(r)
 }
 
 func decode(s string, i int) (rune, int) {

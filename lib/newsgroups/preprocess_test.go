@@ -54,20 +54,6 @@ func TestStripMatchesScikitLearn(t *testing.T) {
 	}
 }
 
-// Python's \w on latin-1 characters U+0080..U+00FF, as printed by
-// "".join(chr(c) for c in range(0x80, 0x100) if re.match(r'\w', chr(c)))
-const pythonWordLatin1 = "ª²³µ¹º¼½¾ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ"
-
-func TestIsWordLatin1(t *testing.T) {
-	for r := rune(0); r < 0x100; r++ {
-		want := r < 0x80 && (r == '_' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9') ||
-			r >= 0x80 && strings.ContainsRune(pythonWordLatin1, r)
-		if got := isWord(r); got != want {
-			t.Errorf("isWord(%U %q) = %v, want %v", r, r, got, want)
-		}
-	}
-}
-
 func TestTruncate(t *testing.T) {
 	tests := []struct {
 		in   string

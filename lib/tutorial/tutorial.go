@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/embedclassify/embedclassify/lib/embedding"
@@ -215,38 +214,7 @@ func loadFrame(ctx context.Context, s Settings, subset string, perClass int, dow
 		}
 		return out, nil
 	}
-	return KeepClasses(f, s.Classes)
-}
-
-// KeepClasses returns the rows of f whose class name contains substr ("" keeps
-// every row), with EncodedLabel set to the index of each kept class name in
-// sorted order, as Sample sets it, but without sampling.
-func KeepClasses(f *frame.Frame, substr string) (*frame.Frame, error) {
-	var pos []int
-	seen := map[string]bool{}
-	for i, c := range f.ClassName {
-		if strings.Contains(c, substr) {
-			pos = append(pos, i)
-			seen[c] = true
-		}
-	}
-	if len(pos) == 0 {
-		return nil, fmt.Errorf("no class name contains %q", substr)
-	}
-	out, err := f.Rows(pos)
-	if err != nil {
-		return nil, err
-	}
-	names := make([]string, 0, len(seen))
-	for c := range seen {
-		names = append(names, c)
-	}
-	slices.Sort(names)
-	out.EncodedLabel = make([]int, out.Len())
-	for i, c := range out.ClassName {
-		out.EncodedLabel[i], _ = slices.BinarySearch(names, c)
-	}
-	return out, nil
+	return frame.KeepClasses(f, s.Classes)
 }
 
 // embedFrame fills f.Embeddings, reporting progress under name.

@@ -11,52 +11,8 @@ import (
 	"testing"
 
 	"github.com/embedclassify/embedclassify/internal/shared"
-	"github.com/embedclassify/embedclassify/lib/frame"
 	"github.com/embedclassify/embedclassify/lib/mlp"
 )
-
-func TestKeepClasses(t *testing.T) {
-	f := &frame.Frame{
-		Text:      []string{"a", "b", "c", "d", "e"},
-		Label:     []int{3, 0, 1, 3, 2},
-		ClassName: []string{"sci.space", "alt.atheism", "sci.crypt", "sci.space", "rec.autos"},
-	}
-	tests := []struct {
-		substr      string
-		wantText    []string
-		wantEncoded []int
-		wantErr     bool
-	}{
-		{"sci", []string{"a", "c", "d"}, []int{1, 0, 1}, false},
-		// alt.atheism 0, rec.autos 1, sci.crypt 2, sci.space 3.
-		{"", []string{"a", "b", "c", "d", "e"}, []int{3, 0, 2, 3, 1}, false},
-		{"comp", nil, nil, true},
-	}
-	for _, tt := range tests {
-		got, err := KeepClasses(f, tt.substr)
-		if tt.wantErr {
-			if err == nil {
-				t.Errorf("KeepClasses(%q): no error, want one", tt.substr)
-			}
-			continue
-		}
-		if err != nil {
-			t.Fatalf("KeepClasses(%q): %v", tt.substr, err)
-		}
-		if !slices.Equal(got.Text, tt.wantText) || !slices.Equal(got.EncodedLabel, tt.wantEncoded) {
-			t.Errorf("KeepClasses(%q) = texts %v codes %v, want %v %v", tt.substr, got.Text, got.EncodedLabel, tt.wantText, tt.wantEncoded)
-		}
-		// Codes follow the sorted class names, as pandas' category codes do.
-		for i, c := range got.EncodedLabel {
-			if got.Classes()[c] != got.ClassName[i] {
-				t.Errorf("KeepClasses(%q): row %d has code %d for %q, but class %d is %q", tt.substr, i, c, got.ClassName[i], c, got.Classes()[c])
-			}
-		}
-		if !slices.IsSorted(got.Classes()) {
-			t.Errorf("KeepClasses(%q): classes %v not sorted", tt.substr, got.Classes())
-		}
-	}
-}
 
 func TestRunRejectsNegativeCounts(t *testing.T) {
 	s := Defaults()

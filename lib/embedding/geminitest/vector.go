@@ -3,8 +3,9 @@ package geminitest
 import (
 	"math"
 	"strings"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/embedclassify/embedclassify/internal/wordchar"
 )
 
 // Vector returns the vector the fake server answers for text: deterministic
@@ -85,7 +86,7 @@ func tokens(s string) []string {
 		if i < len(s) {
 			r, size = utf8.DecodeRuneInString(s[i:])
 		}
-		word := i < len(s) && (unicode.IsLetter(r) || unicode.IsDigit(r))
+		word := i < len(s) && wordchar.Is(r)
 		switch {
 		case word && start < 0:
 			start = i

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/embedclassify/embedclassify/internal/wordchar"
 )
 
 // FNV-1a 64-bit constants.
@@ -44,7 +46,7 @@ func termKeys(dst []uint64, text string, f features) []uint64 {
 			r, size = utf8.DecodeRuneInString(text[i:])
 		}
 		i += size
-		if isWordRune(r) {
+		if wordchar.Is(r) {
 			r = unicode.ToLower(r)
 			if f.charMin > 0 {
 				word = append(word, r)
@@ -115,15 +117,6 @@ func charKeys(dst []uint64, word []rune, lo, hi int) []uint64 {
 		}
 	}
 	return dst
-}
-
-// isWordRune reports whether r belongs to a token (\w in Go's and Python's
-// Unicode-aware regular expressions).
-func isWordRune(r rune) bool {
-	if r < utf8.RuneSelf {
-		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_'
-	}
-	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 
 // bigramKey combines the keys of two consecutive tokens into the key of the

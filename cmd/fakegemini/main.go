@@ -8,7 +8,7 @@
 // It prints the server's base URL as the first line of its standard output,
 // then the variables that point the genai SDK (and so embedclassify) at it:
 //
-//	$ go run ./lib/embedding/geminitest/cmd/fakegemini -addr 127.0.0.1:8089 &
+//	$ go run ./cmd/fakegemini -addr 127.0.0.1:8089 &
 //	http://127.0.0.1:8089
 //	$ GOOGLE_GEMINI_BASE_URL=http://127.0.0.1:8089 GEMINI_API_KEY=fake embedclassify run
 package main
