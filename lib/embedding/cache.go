@@ -1,16 +1,11 @@
 package embedding
 
 import (
-	"bufio"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
-	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -25,31 +20,47 @@ import (
 // Cache is an Embedder that keeps every vector its inner embedder computes
 // in a folder on disk, so that the same text is never paid for twice.
 //
-// Entries are keyed by the inner embedder's model, task type (when it has
-// one, see TaskTyper) and dimension, and by the SHA-256 of the text: the
-// folder Dir()/<model>/<task>-<dim>/ holds segment files of
-// (hash, float32 vector) records. Every file is written to a temporary name,
-// synced and renamed, so a reader never sees a partial file. Results are
-// saved batch by batch as they arrive (per request for a StreamEmbedder,
-// else per chunk of CacheOptions.Chunk texts): a run cut off half-way —
-// Ctrl-C, a notebook cell interrupt, a crash — keeps what it had paid for,
-// and the next run asks only for what is missing. A run that finds every
-// text cached makes no request at all. At the end of a run that added
-// entries, the segments are merged into one file.
+// Entries are keyed by everything that determines a vector: the inner
+// embedder's model, task type (when it has one, see TaskTyper), dimension
+// and endpoint (when it has one, see Endpointer), the cache's format
+// version, and the SHA-256 of the text. The folder
+// Dir() = <root>/<model>/<task>-<dim>-<key digest> holds segment files of
+// checksummed (hash, float32 vector) records and a meta.json stating the
+// key. Every file is written to a temporary name, synced and renamed, so a
+// reader never sees a partial file.
+//
+// Results are saved batch by batch as they arrive (per request for a
+// StreamEmbedder, else per chunk of CacheOptions.Chunk texts): a run cut
+// off half-way — Ctrl-C, a notebook cell interrupt, a crash — keeps what it
+// had paid for, and the next run asks only for what is missing. A run that
+// finds every text cached makes no request at all. At the end of a run
+// that added entries, the segments are merged into one file.
+//
+// Every vector is checked before it is cached (its length is the
+// embedder's dimension, its values are finite, its norm is sane): a bad
+// answer is an error and nothing of it is stored. Every vector read back
+// is checked again, against its record's checksum too. A damaged file
+// costs only its damaged records: the cache warns once naming the file,
+// keeps the good records, moves the file into the damaged/ folder beside
+// it, and the lost vectors are embedded again when asked for. Files of
+// the first format, which recorded neither checksums nor the endpoint,
+// are never read: their folder is moved aside with a warning.
 //
 // Several Cache values, in one process or several, may share a folder; at
 // worst a text embedded by two of them at the same moment is paid twice.
 // Texts are not stored, only their hashes; nor is any API key.
 type Cache struct {
 	inner    Embedder
-	dir      string // the key folder
 	root     string
+	key      cacheKey
+	digest   [32]byte
+	dir      string // the key folder
 	taskType string
-	dims     int
 	opts     CacheOptions
 
 	mu     sync.Mutex
 	loaded bool
+	dim    int // every vector's length; 0 until known
 	mem    map[[32]byte][]float32
 	files  map[string]bool // segment files read or written by this value
 	added  int             // entries added since the last merge
@@ -69,6 +80,11 @@ type CacheOptions struct {
 	// is not a StreamEmbedder at a time, each chunk saved when it is done
 	// (default 256).
 	Chunk int
+	// Warn receives one message, for people to read, per problem the
+	// cache found and repaired on its own: a damaged file (named, with
+	// where it was moved), a folder of an old format moved aside. By
+	// default the messages go to standard error.
+	Warn func(msg string)
 }
 
 // CacheStats counts what a Cache did.
@@ -77,7 +93,17 @@ type CacheStats struct {
 	Misses int64 // texts passed to the inner embedder
 }
 
+// orphanAge is how old a temporary segment file must be before a Cache
+// removes it as left over by a killed run. A writer writes a segment from
+// memory in one go (create, write, sync, rename), in seconds even for the
+// largest merged file, so a temporary file not modified for an hour has no
+// live writer.
+const orphanAge = time.Hour
+
 // NewCache returns a Cache in dir (created if needed) wrapping inner.
+// Temporary files left in its key folder by killed runs are removed (see
+// orphanAge); a folder of the cache's first format for the same model,
+// task type and dimension is moved aside with a warning.
 func NewCache(inner Embedder, dir string, opts CacheOptions) (*Cache, error) {
 	if inner == nil {
 		return nil, errors.New("embedding: NewCache needs an embedder to wrap")
@@ -97,34 +123,23 @@ func NewCache(inner Embedder, dir string, opts CacheOptions) (*Cache, error) {
 	if opts.Chunk <= 0 {
 		opts.Chunk = 256
 	}
-	c := &Cache{inner: inner, root: dir, taskType: task, dims: inner.Dim(), opts: opts}
-	c.dir = filepath.Join(dir, safeName(inner.Model()), fmt.Sprintf("%s-%d", safeName(task), c.dims))
+	if opts.Warn == nil {
+		opts.Warn = func(msg string) { fmt.Fprintln(os.Stderr, "warning: "+msg) }
+	}
+	key := newCacheKey(inner, task)
+	c := &Cache{
+		inner: inner, root: dir, key: key, digest: key.digest(), dir: key.dir(dir),
+		taskType: task, opts: opts, dim: max(key.Dims, 0),
+	}
+	c.retireLegacy()
 	if err := os.MkdirAll(c.dir, 0o755); err != nil {
 		return nil, fmt.Errorf("embedding: cannot create the cache folder: %w", err)
 	}
 	if err := c.writeMeta(); err != nil {
 		return nil, err
 	}
+	removeOrphans(c.dir, time.Now())
 	return c, nil
-}
-
-// safeName makes s usable as one path element.
-func safeName(s string) string {
-	s = strings.TrimPrefix(s, "models/")
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
-			b.WriteRune(r)
-		default:
-			b.WriteByte('_')
-		}
-	}
-	out := b.String()
-	if out == "" || out == "." || out == ".." {
-		out = "_" + out
-	}
-	return out
 }
 
 // Model returns the inner embedder's model.
@@ -136,8 +151,7 @@ func (c *Cache) Dim() int { return c.inner.Dim() }
 // TaskType returns the task type the cache is keyed by.
 func (c *Cache) TaskType() string { return c.taskType }
 
-// Dir returns the folder holding this model's, task type's and dimension's
-// entries.
+// Dir returns the folder holding the entries of this Cache's key.
 func (c *Cache) Dir() string { return c.dir }
 
 // Inner returns the wrapped embedder.
@@ -163,9 +177,10 @@ func (c *Cache) Len() (int, error) {
 func textKey(s string) [32]byte { return sha256.Sum256([]byte(s)) }
 
 // Embed returns the vectors of texts, from the cache where it has them and
-// from the inner embedder for the rest, which it saves as they arrive. Each
-// distinct missing text is sent once, however often it repeats. On error
-// (including cancellation) the vectors received so far stay saved.
+// from the inner embedder for the rest, which it checks and saves as they
+// arrive. Each distinct missing text is sent once, however often it
+// repeats. On error (including cancellation and a bad answer) the vectors
+// received and checked so far stay saved.
 func (c *Cache) Embed(ctx context.Context, texts []string) ([][]float32, error) {
 	c.mu.Lock()
 	if err := c.load(); err != nil {
@@ -176,6 +191,7 @@ func (c *Cache) Embed(ctx context.Context, texts []string) ([][]float32, error) 
 	out := make([][]float32, len(texts))
 	var missing []string
 	var missingKeys [][32]byte
+	var missingAt []int // each missing text's first index in texts
 	want := map[[32]byte]bool{}
 	cached := 0
 	for i, t := range texts {
@@ -190,6 +206,7 @@ func (c *Cache) Embed(ctx context.Context, texts []string) ([][]float32, error) 
 			want[k] = true
 			missing = append(missing, t)
 			missingKeys = append(missingKeys, k)
+			missingAt = append(missingAt, i)
 		}
 	}
 	c.mu.Unlock()
@@ -218,7 +235,7 @@ func (c *Cache) Embed(ctx context.Context, texts []string) ([][]float32, error) 
 			if start < 0 || start+len(vecs) > len(missing) {
 				return fmt.Errorf("embedding: %s returned a batch outside its input", c.inner.Model())
 			}
-			if err := c.store(missingKeys[start:start+len(vecs)], vecs); err != nil {
+			if err := c.store(missingKeys[start:start+len(vecs)], missingAt[start:start+len(vecs)], vecs); err != nil {
 				return err
 			}
 			for _, k := range missingKeys[start : start+len(vecs)] {
@@ -265,92 +282,26 @@ func (c *Cache) Embed(ctx context.Context, texts []string) ([][]float32, error) 
 	return out, nil
 }
 
-// Segment file format (little-endian):
-//
-//	magic   [8]byte "EMBVEC01"
-//	dim     uint32
-//	count   uint32
-//	count × (sha256 [32]byte, dim × float32)
-var segMagic = [8]byte{'E', 'M', 'B', 'V', 'E', 'C', '0', '1'}
-
-const segExt = ".vec"
-
-// load reads every segment file in the key folder into memory, once. Files
-// that vanish while being read (merged by another Cache) are skipped;
-// damaged ones too, as their entries will simply be embedded again. The
-// caller holds c.mu.
-func (c *Cache) load() error {
-	if c.loaded {
-		return nil
-	}
-	c.mem = map[[32]byte][]float32{}
-	c.files = map[string]bool{}
-	names, err := filepath.Glob(filepath.Join(c.dir, "*"+segExt))
-	if err != nil {
-		return fmt.Errorf("embedding: reading the cache folder: %w", err)
-	}
-	slices.Sort(names)
-	for _, name := range names {
-		if err := c.readSegment(name); err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				continue
-			}
-			continue // damaged: its entries are re-embedded
-		}
-		c.files[name] = true
-	}
-	c.loaded = true
-	return nil
-}
-
-func (c *Cache) readSegment(name string) error {
-	f, err := os.Open(name)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	r := bufio.NewReaderSize(f, 1<<16)
-	var hdr [16]byte
-	if _, err := io.ReadFull(r, hdr[:]); err != nil {
-		return err
-	}
-	if [8]byte(hdr[:8]) != segMagic {
-		return fmt.Errorf("%s: not a cache segment", name)
-	}
-	dim := int(binary.LittleEndian.Uint32(hdr[8:12]))
-	count := int(binary.LittleEndian.Uint32(hdr[12:16]))
-	if dim <= 0 || dim > 1<<20 {
-		return fmt.Errorf("%s: bad dimension %d", name, dim)
-	}
-	rec := make([]byte, 32+4*dim)
-	entries := make(map[[32]byte][]float32, count)
-	for i := 0; i < count; i++ {
-		if _, err := io.ReadFull(r, rec); err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-		v := make([]float32, dim)
-		for j := range v {
-			v[j] = math.Float32frombits(binary.LittleEndian.Uint32(rec[32+4*j:]))
-		}
-		entries[[32]byte(rec[:32])] = v
-	}
-	for k, v := range entries {
-		c.mem[k] = v
-	}
-	return nil
-}
-
-// store adds vectors to memory and writes them as a new segment file.
-func (c *Cache) store(keys [][32]byte, vecs [][]float32) error {
-	if err := checkVectors(c.inner.Model(), make([]string, len(keys)), vecs); err != nil {
-		return err
-	}
+// store checks vectors, the answer for the texts at indexes at of an Embed
+// call, and adds them to memory and to a new segment file. When one is bad
+// nothing is stored and the error says what came back.
+func (c *Cache) store(keys [][32]byte, at []int, vecs [][]float32) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	dim := c.dim
+	if dim == 0 && len(vecs) > 0 {
+		dim = len(vecs[0]) // the first answer sets the dimension
+	}
+	for i, v := range vecs {
+		if err := checkVector(v, dim); err != nil {
+			return fmt.Errorf("embedding: %s returned a bad vector for text %d: it %s (task type %s); nothing of this answer was cached", c.inner.Model(), at[i], err, c.taskType)
+		}
+	}
 	name, err := c.writeSegment(keys, vecs)
 	if err != nil {
 		return err
 	}
+	c.dim = dim
 	c.files[name] = true
 	for i, k := range keys {
 		c.mem[k] = slices.Clone(vecs[i])
@@ -360,67 +311,35 @@ func (c *Cache) store(keys [][32]byte, vecs [][]float32) error {
 }
 
 // writeSegment writes records atomically to a new segment file and returns
-// its name.
+// its name. The caller holds c.mu.
 func (c *Cache) writeSegment(keys [][32]byte, vecs [][]float32) (string, error) {
-	dim := len(vecs[0])
-	tmp, err := os.CreateTemp(c.dir, ".seg-*.tmp")
+	name := filepath.Join(c.dir, fmt.Sprintf("seg-%d-%s%s", time.Now().UnixNano(), rand.Text()[:10], segExt))
+	f, err := atomicfile.Create(name)
 	if err != nil {
 		return "", fmt.Errorf("embedding: writing the cache: %w", err)
 	}
-	ok := false
-	defer func() {
-		if !ok {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	w := bufio.NewWriterSize(tmp, 1<<16)
-	var hdr [16]byte
-	copy(hdr[:8], segMagic[:])
-	binary.LittleEndian.PutUint32(hdr[8:12], uint32(dim))
-	binary.LittleEndian.PutUint32(hdr[12:16], uint32(len(keys)))
-	w.Write(hdr[:])
-	buf := make([]byte, 4*dim)
-	for i, k := range keys {
-		w.Write(k[:])
-		for j, x := range vecs[i] {
-			binary.LittleEndian.PutUint32(buf[4*j:], math.Float32bits(x))
-		}
-		w.Write(buf)
-	}
-	if err := w.Flush(); err != nil {
+	defer f.Abort()
+	if err := encodeSegment(f, c.digest, keys, vecs); err != nil {
 		return "", fmt.Errorf("embedding: writing the cache: %w", err)
 	}
-	if err := tmp.Sync(); err != nil {
+	if err := f.Commit(); err != nil {
 		return "", fmt.Errorf("embedding: writing the cache: %w", err)
 	}
-	if err := tmp.Close(); err != nil {
-		return "", fmt.Errorf("embedding: writing the cache: %w", err)
-	}
-	unique := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(tmp.Name()), ".seg-"), ".tmp")
-	name := filepath.Join(c.dir, fmt.Sprintf("seg-%d-%s%s", time.Now().UnixNano(), unique, segExt))
-	if err := os.Rename(tmp.Name(), name); err != nil {
-		return "", fmt.Errorf("embedding: writing the cache: %w", err)
-	}
-	ok = true
 	return name, nil
 }
 
 // merge rewrites this Cache's known segments as one file when entries were
 // added, then removes the old ones. Segments written meanwhile by others
-// are left alone.
+// are left alone. Every vector in memory was checked, so none is dropped.
 func (c *Cache) merge() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.added == 0 || len(c.files) < 2 || len(c.mem) == 0 {
 		return nil
 	}
-	dim := len(c.anyVector())
 	keys := make([][32]byte, 0, len(c.mem))
-	for k, v := range c.mem {
-		if len(v) == dim {
-			keys = append(keys, k)
-		}
+	for k := range c.mem {
+		keys = append(keys, k)
 	}
 	slices.SortFunc(keys, func(a, b [32]byte) int { return strings.Compare(string(a[:]), string(b[:])) })
 	vecs := make([][]float32, len(keys))
@@ -436,36 +355,5 @@ func (c *Cache) merge() error {
 	}
 	c.files = map[string]bool{name: true}
 	c.added = 0
-	return nil
-}
-
-// anyVector returns one vector of the cache, to learn its dimension.
-func (c *Cache) anyVector() []float32 {
-	for _, v := range c.mem {
-		return v
-	}
-	return nil
-}
-
-// cacheMeta describes a key folder for people looking at it.
-type cacheMeta struct {
-	Model    string `json:"model"`
-	TaskType string `json:"task_type"`
-	Dim      int    `json:"dim"`
-	Format   string `json:"format"`
-}
-
-func (c *Cache) writeMeta() error {
-	name := filepath.Join(c.dir, "meta.json")
-	if _, err := os.Stat(name); err == nil {
-		return nil
-	}
-	b, _ := json.MarshalIndent(cacheMeta{
-		Model: c.inner.Model(), TaskType: c.taskType, Dim: c.dims,
-		Format: "*.vec: magic EMBVEC01, uint32 dim, uint32 count, then count × (sha256 of the UTF-8 text, dim × float32), little-endian",
-	}, "", "  ")
-	if err := atomicfile.WriteFile(name, append(b, '\n')); err != nil {
-		return fmt.Errorf("embedding: writing the cache: %w", err)
-	}
 	return nil
 }

@@ -12,8 +12,6 @@ package embedding
 import (
 	"context"
 	"fmt"
-
-	"github.com/embedclassify/embedclassify/lib/embedding/internal/unitvec"
 )
 
 // Embedder turns texts into vectors.
@@ -47,30 +45,33 @@ type TaskTyper interface {
 	TaskType() string
 }
 
+// Endpointer is implemented by embedders whose vectors are computed by a
+// remote service (gemini.Embedder); the Cache keys its entries by the
+// endpoint, so that vectors from one service never serve a run against
+// another.
+type Endpointer interface {
+	// Endpoint identifies the service that computes the vectors: its
+	// backend and address, and anything else besides the model, task type
+	// and dimension that may change them (for example
+	// "gemini-api https://generativelanguage.googleapis.com/"). Two
+	// embedders with different endpoints never share cached vectors, so
+	// the string must be the same for the same service in every run and
+	// process. It is written into the cache folder's meta.json: it must
+	// not hold a secret (no key, no credentials, no query string).
+	Endpoint() string
+}
+
 // ProgressFunc receives progress reports: done of total texts are embedded.
 // It is called from one goroutine at a time, with done never decreasing,
 // and a last time with done == total on success. It must be quick: it runs
 // on the embedding path. It drives terminal and notebook progress bars.
 type ProgressFunc func(done, total int)
 
-// Normalize scales v to unit L2 norm in place and returns it. The zero
-// vector is returned unchanged.
-func Normalize(v []float32) []float32 { return unitvec.Normalize(v) }
-
-// checkVectors verifies that an embedder returned one vector per text, all
-// of the same length.
+// checkVectors verifies that an embedder returned one vector per text; the
+// Cache checks each vector itself before storing it (see checkVector).
 func checkVectors(model string, texts []string, vecs [][]float32) error {
 	if len(vecs) != len(texts) {
 		return fmt.Errorf("embedding: %s returned %d vectors for %d texts", model, len(vecs), len(texts))
-	}
-	d := -1
-	for i, v := range vecs {
-		if d < 0 {
-			d = len(v)
-		}
-		if len(v) != d || len(v) == 0 {
-			return fmt.Errorf("embedding: %s returned a vector of length %d for text %d (expected %d)", model, len(v), i, d)
-		}
 	}
 	return nil
 }
