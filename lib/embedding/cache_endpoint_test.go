@@ -3,6 +3,7 @@ package embedding_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/embedclassify/embedclassify/lib/embedding"
@@ -65,5 +66,36 @@ func TestCacheKeyedByGeminiEndpoint(t *testing.T) {
 	real := geminiCache(t, &genai.ClientConfig{APIKey: "key", Backend: genai.BackendGeminiAPI}, dir)
 	if n, err := real.Len(); err != nil || n != 0 {
 		t.Errorf("the default endpoint finds %d vectors (%v), want 0: the fake servers' vectors would serve it", n, err)
+	}
+}
+
+// TestCacheRefusesWrongLengthFromGemini: with the model's own dimension
+// (Dims 0), a server answering 768 values for gemini-embedding-001 (3072)
+// gets an error saying so, and nothing of its answer is cached.
+func TestCacheRefusesWrongLengthFromGemini(t *testing.T) {
+	models := geminitest.DefaultModels()
+	for i := range models {
+		if models[i].Name == "models/gemini-embedding-001" {
+			models[i].Dims = 768
+		}
+	}
+	srv := geminitest.NewServer(geminitest.Options{Models: models})
+	defer srv.Close()
+	g, err := gemini.New(context.Background(), gemini.Config{ClientConfig: *srv.ClientConfig("key")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	c, err := embedding.NewCache(g, dir, embedding.CacheOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Embed(context.Background(), []string{"one text", "another text"})
+	if err == nil || !strings.Contains(err.Error(), "768 values, not 3072") {
+		t.Fatalf("error %v, want one saying 768 values came back instead of 3072", err)
+	}
+	c2, _ := embedding.NewCache(g, dir, embedding.CacheOptions{})
+	if n, err := c2.Len(); n != 0 || err != nil {
+		t.Errorf("%d vectors cached (%v), want none", n, err)
 	}
 }

@@ -247,6 +247,9 @@ func fillCache(t *testing.T, dir string, texts []string) (*Cache, string) {
 	return c, segs[0]
 }
 
+// Offsets of a segment header's dimension and count fields.
+const offDim, offCount = 40, 44
+
 // recordValue returns the offset of value j of record i in a segment of
 // 4-value records.
 func recordValue(i, j int) int { return hdrLen + i*int(recLen(4)) + 32 + 4*j }
@@ -265,9 +268,9 @@ func TestCacheDamagedSegment(t *testing.T) {
 		again  int64 // texts embedded again
 	}{
 		{"truncated", func(b []byte) []byte { return b[:len(b)-3] }, 1},
-		{"count 0xFFFFFFF0", setU32(44, 0xFFFFFFF0), 0},
-		{"dims field 2", setU32(40, 2), 0},
-		{"dims field 8", setU32(40, 8), 0},
+		{"count 0xFFFFFFF0", setU32(offCount, 0xFFFFFFF0), 0},
+		{"dims field 2", setU32(offDim, 2), 0},
+		{"dims field 8", setU32(offDim, 8), 0},
 		{"NaN value", setU32(recordValue(2, 1), math.Float32bits(float32(math.NaN()))), 1},
 		{"3e38 value", setU32(recordValue(3, 0), math.Float32bits(3e38)), 1},
 		{"one low bit flipped", func(b []byte) []byte { b[recordValue(1, 2)] ^= 1; return b }, 1},
