@@ -13,8 +13,8 @@ import (
 
 // termKeys appends to dst the hashed keys of the terms of text: its
 // lower-cased word tokens (runs of two or more word characters, Python's
-// \w as in scikit-learn's default token pattern: see internal/wordchar) and, when bigrams is
-// true, each pair of consecutive tokens. Terms are hashed to 64 bits rather
+// \w as in scikit-learn's default token pattern: see internal/wordchar)
+// and, when bigrams is true, each pair of consecutive tokens. Terms are hashed to 64 bits rather
 // than kept as strings: with a vocabulary of a few hundred thousand terms the
 // chance of any collision is below one in a hundred million.
 func termKeys(dst []uint64, text string, f features) []uint64 {
