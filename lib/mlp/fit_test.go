@@ -320,6 +320,7 @@ func TestSaveLoad(t *testing.T) {
 	x, y := synthetic(17, 50, 24, 3, 0.5)
 	m, _ := New(24, 3, Config{Hidden: 40, Output: Logits, Seed: 8, Epochs: 2})
 	m.SetClasses([]string{"sci.crypt", "sci.med", "sci.space"})
+	m.Embedder = "lsa-tfidf-24d-0123abcd"
 	if _, err := m.Fit(context.Background(), x, y, nil, nil, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -335,8 +336,8 @@ func TestSaveLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l.Config() != m.Config() || !reflect.DeepEqual(l.Classes, m.Classes) || l.HiddenSize() != 40 {
-		t.Errorf("loaded config %+v classes %v; saved %+v %v", l.Config(), l.Classes, m.Config(), m.Classes)
+	if l.Config() != m.Config() || !reflect.DeepEqual(l.Classes, m.Classes) || l.HiddenSize() != 40 || l.Embedder != m.Embedder {
+		t.Errorf("loaded config %+v classes %v embedder %q; saved %+v %v %q", l.Config(), l.Classes, l.Embedder, m.Config(), m.Classes, m.Embedder)
 	}
 	p1, _ := m.Predict(x)
 	p2, _ := l.Predict(x)

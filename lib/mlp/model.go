@@ -20,6 +20,14 @@ type Model struct {
 	// its length.
 	Classes []string
 
+	// Embedder identifies the embedder whose vectors the model was trained
+	// on: its model name, which for a fitted embedder carries a fingerprint
+	// of its fit (embedding.Embedder's Model), for example
+	// "lsa-tfidf-2048d-1a2b3c4d". It is saved with the model, so that a
+	// program can refuse vectors from another embedder; empty means
+	// unknown (a model made without one, or read from a version 1 file).
+	Embedder string
+
 	cfg                 Config // defaulted
 	in, hidden, classes int
 

@@ -172,6 +172,7 @@ func Run(ctx context.Context, s Settings, hooks Hooks) (*Result, error) {
 	if err := model.SetClasses(r.Classes); err != nil {
 		return nil, err
 	}
+	model.Embedder = emb.Model() // saved with it, so that predict can refuse another embedder's vectors
 	hooks.step("training the classifier (%d inputs, %d hidden, %d classes) on %d rows", dim, model.HiddenSize(), len(r.Classes), train.Len())
 	r.History, err = model.Fit(ctx, train.Embeddings, train.EncodedLabel, test.Embeddings, test.EncodedLabel, hooks.Epoch)
 	if err != nil {

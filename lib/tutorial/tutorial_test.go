@@ -92,6 +92,9 @@ func TestRunTutorial(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if loaded.Embedder == "" || loaded.Embedder != r.Embedder.Model() {
+		t.Errorf("the saved classifier records embedder %q, want %q", loaded.Embedder, r.Embedder.Model())
+	}
 	got, err := loaded.PredictClasses(r.Test.Embeddings)
 	if err != nil || !slices.Equal(got, r.Predicted) {
 		t.Errorf("the saved classifier predicts differently from the trained one (err %v)", err)

@@ -25,29 +25,11 @@
 //     divided by its singular value (whitening: every component gets the
 //     same spread over the training texts), and L2-normalised.
 //
-// From LargeCorpus (5,000) training texts on, the defaults change: 2048
-// components, half whitening and no character n-grams. On all of 20
-// Newsgroups (11,314 training texts, 7,532 test texts) the tutorial's
-// classifier then scores 0.854 (mean of three classifier seeds: 0.856,
-// 0.853, 0.853), where scikit-learn's TF-IDF + LinearSVC scores 0.843. That
-// costs time and memory: on two cores the fit takes about 4 minutes and
-// 8 GB, and training the classifier about 2 minutes. Dims 1024 takes about
-// a third of the time, for 0.849 (0.854, 0.848, 0.845).
-//
-// The idf squared did the most for large corpora: LSA keeps the directions
-// of largest variance, which plain TF-IDF gives to terms common to every
-// topic; squaring the idf hands them to the rarer terms that tell topics
-// apart. With 1024 components it raised the tutorial's classifier on all
-// of 20 Newsgroups from 0.826 to 0.844 (and a linear SVM on the vectors of
-// a scikit-learn replica from 0.839 to 0.856); keeping 300,000 terms rather
-// than 100,000 added 0.005.
-//
-// Each choice was kept because it raised the accuracy of the tutorial's
-// classifier on 20 Newsgroups (see quality_test.go): on the tutorial's task
-// (sci.* classes, 100 training and 25 test texts per class, embedder fitted
-// on the 400 training texts) the mean over 10 samples went from 0.855 with
-// plain word TF-IDF + LSA to 0.915 with all of them; on the whole sci.*
-// split (2,373 / 1,579 texts) it is 0.956.
+// From LargeCorpus training texts on, the defaults change: 2048
+// components, half whitening and no character n-grams. Each choice was
+// kept because it raised the accuracy of the tutorial's classifier on
+// 20 Newsgroups; the package's quality test and benchmark measure it, and
+// the figures are in the repository's README.
 //
 // Dense algebra uses gonum (BLAS, LAPACK QR and a symmetric eigensolver);
 // the sparse products are done here, as gonum has no sparse matrices.
@@ -65,6 +47,7 @@ import (
 	"sort"
 
 	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
 )
 
 // Config sets how a Model is fitted. The zero value gives the defaults,
@@ -73,10 +56,7 @@ import (
 type Config struct {
 	// Dims is the number of components, the length of every vector
 	// (default 256, or 2048 from LargeCorpus training texts on). It is
-	// lowered when the training texts cannot support as many. On all of 20
-	// Newsgroups the tutorial's classifier scores 0.849 at 1024 and 0.854
-	// at 2048 (mean of three seeds; embedder fit 1 min 8 s against
-	// 3 min 45 s, training 41 s against 1 min 54 s).
+	// lowered when the training texts cannot support as many.
 	Dims int
 	// MinDF drops terms found in fewer training texts (default 2).
 	MinDF int
@@ -114,12 +94,6 @@ type Config struct {
 	// components as in the vectors: components then follow the terms that
 	// tell topics apart rather than those frequent everywhere.
 	IDFPower float64
-	// BM25, when true, weighs terms with Okapi BM25 (k1 = 1.2, b = 0.75)
-	// instead of sublinear TF-IDF.
-	BM25 bool
-	// NoSVD skips the SVD: vectors are the TF-IDF weights of the
-	// MaxFeatures most frequent terms.
-	NoSVD bool
 	// PowerIters is the number of subspace iterations of the randomized SVD
 	// (default 4); Oversample the extra random directions it uses
 	// (default 10).
@@ -128,23 +102,6 @@ type Config struct {
 	// Seed seeds the random projection (default 0; any value gives a
 	// deterministic result).
 	Seed uint64
-	// Neighbours is the number of nearest training texts (by cosine of
-	// their TF-IDF rows, texts identical to the one embedded left out)
-	// whose vectors are mixed into a text's vector, weighted by similarity
-	// (default 0: none). It is query expansion done in the embedding: the
-	// vector moves towards those of the training texts that share its rare
-	// terms, which LSA's components alone blur. No labels are used.
-	// Measured with the tutorial's classifier and IDFPower 1 (before the
-	// idf was squared): on all of 20 Newsgroups,
-	// 10 neighbours raise accuracy at 256 dims (0.795 to 0.811) but not at
-	// 1024 (0.827 to 0.822); on the tutorial's 400 sci.* texts they lower
-	// it (0.910 to 0.894). The model then keeps the training texts' TF-IDF
-	// rows and vectors, and embedding a text scans its terms' postings.
-	Neighbours int
-	// NeighbourWeight is the share of the neighbours' mean in the vector
-	// before the final normalisation, the text's own projection counting 1
-	// (default 1).
-	NeighbourWeight float64
 }
 
 // LargeCorpus is the number of training texts from which the defaults
@@ -167,12 +124,6 @@ func (c Config) forCorpus(n int) Config {
 	}
 	if large && c.CharMin <= 0 && c.CharMax <= 0 {
 		c.NoChars = true
-	}
-	if c.Neighbours < 0 {
-		c.Neighbours = 0
-	}
-	if c.NeighbourWeight <= 0 {
-		c.NeighbourWeight = 1
 	}
 	if c.IDFPower <= 0 {
 		c.IDFPower = 2
@@ -227,30 +178,21 @@ type Model struct {
 	dims  int
 	vocab map[uint64]int32 // term key → column
 	idf   []float64        // per column
-	bm25  bool
-	avgdl float64   // mean text length in terms, for BM25
-	basis []float32 // V × l, row-major: aᵀ·Q of the randomized SVD
-	l     int       // columns of basis
-	rot   []float64 // l × dims, row-major: basis·rot = right singular vectors
-	sigma []float64 // singular values, descending
-	scale []float64 // per component, from Config.Whiten; nil: 1
+	basis []float32        // V × l, row-major: aᵀ·Q of the randomized SVD
+	l     int              // columns of basis
+	rot   []float64        // l × dims, row-major: basis·rot = right singular vectors
+	scale []float64        // per component, from Config.Whiten; nil: 1
 	nDocs int
-	// Nearest-neighbour expansion (Config.Neighbours); post is nil when off.
-	post      *csr      // training TF-IDF transposed: term → texts
-	trainVec  []float64 // nDocs × dims, row-major: training texts' own vectors
-	neighbors int
-	nbWeight  float64
-	cfg       Config   // as given to Fit, for Save
-	texts     []string // the training texts, for Save
+	cfg   Config   // as given to Fit, for Save
+	texts []string // the training texts, for Save
 }
 
 // ErrTooFewTexts is returned by Fit when the training texts share too few
 // terms to fit a model.
 var ErrTooFewTexts = errors.New("lsa: too few training texts with shared terms to fit a model")
 
-// Fit fits a model on texts. A few hundred texts take about a second on two
-// cores; all 11,314 training posts of 20 Newsgroups, with the defaults for
-// a large corpus (2048 components), about 4 minutes and 8 GB of memory.
+// Fit fits a model on texts: it counts their terms, keeps the vocabulary,
+// weighs the TF-IDF matrix and reduces it by a randomized truncated SVD.
 func Fit(ctx context.Context, texts []string, cfg Config) (*Model, error) {
 	orig := cfg
 	cfg = cfg.forCorpus(len(texts))
@@ -258,8 +200,33 @@ func Fit(ctx context.Context, texts []string, cfg Config) (*Model, error) {
 		return nil, fmt.Errorf("%w: got %d, need at least 2", ErrTooFewTexts, len(texts))
 	}
 	feat := features{bigrams: !cfg.Unigrams, charMin: cfg.CharMin, charMax: cfg.CharMax, title: cfg.TitleRepeat}
+	docs, err := countAll(ctx, texts, feat)
+	if err != nil {
+		return nil, err
+	}
+	terms := vocabulary(docs, cfg)
+	if len(terms) < 2 {
+		return nil, fmt.Errorf("%w: %d texts have %d terms in at least %d texts", ErrTooFewTexts, len(texts), len(terms), cfg.MinDF)
+	}
+	m := &Model{feat: feat, nDocs: len(texts), cfg: orig, texts: texts}
+	m.setIDF(terms, len(texts), cfg.IDFPower)
+	a := m.tfidf(docs)
+	docs = nil
+	k := min(cfg.Dims, a.rows-1, a.cols-1)
+	if k < 1 {
+		return nil, fmt.Errorf("%w: %d texts, %d terms", ErrTooFewTexts, a.rows, a.cols)
+	}
+	z, top, sigma, err := randomizedSVD(ctx, a, k, cfg.Oversample, cfg.PowerIters, cfg.Seed)
+	if err != nil {
+		return nil, err
+	}
+	m.setComponents(z, top, sigma, cfg.Whiten)
+	m.name = fmt.Sprintf("lsa-tfidf-%dd-%s", m.dims, fingerprint(texts, cfg))
+	return m, nil
+}
 
-	// Terms and counts of every text.
+// countAll returns the terms and counts of every text, in parallel.
+func countAll(ctx context.Context, texts []string, feat features) ([]termCounts, error) {
 	docs := make([]termCounts, len(texts))
 	parallelRows(len(texts), func(lo, hi int) {
 		var buf []uint64
@@ -274,26 +241,31 @@ func Fit(ctx context.Context, texts []string, cfg Config) (*Model, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	return docs, nil
+}
 
-	// Document frequencies and the vocabulary.
+// term is a vocabulary entry: its key and document frequency.
+type term struct {
+	key uint64
+	df  int32
+}
+
+// vocabulary returns the terms kept by cfg (MinDF, MaxDF, MaxFeatures),
+// most frequent first, ties broken by key.
+func vocabulary(docs []termCounts, cfg Config) []term {
 	df := make(map[uint64]int32, 1<<16)
 	for _, d := range docs {
 		for _, k := range d.keys {
 			df[k]++
 		}
 	}
-	maxDF := int32(math.Floor(cfg.MaxDF * float64(len(texts))))
-	type term struct {
-		key uint64
-		df  int32
-	}
+	maxDF := int32(math.Floor(cfg.MaxDF * float64(len(docs))))
 	terms := make([]term, 0, len(df)/4)
 	for k, n := range df {
 		if int(n) >= cfg.MinDF && n <= maxDF {
 			terms = append(terms, term{k, n})
 		}
 	}
-	df = nil
 	sort.Slice(terms, func(i, j int) bool {
 		if terms[i].df != terms[j].df {
 			return terms[i].df > terms[j].df
@@ -303,68 +275,51 @@ func Fit(ctx context.Context, texts []string, cfg Config) (*Model, error) {
 	if len(terms) > cfg.MaxFeatures {
 		terms = terms[:cfg.MaxFeatures]
 	}
-	if len(terms) < 2 {
-		return nil, fmt.Errorf("%w: %d texts have %d terms in at least %d texts", ErrTooFewTexts, len(texts), len(terms), cfg.MinDF)
-	}
-	m := &Model{bm25: cfg.BM25, feat: feat, vocab: make(map[uint64]int32, len(terms)), idf: make([]float64, len(terms)), nDocs: len(texts), cfg: orig, texts: texts}
-	n := float64(len(texts))
+	return terms
+}
+
+// setIDF sets the vocabulary and the smooth idf of every term, raised to
+// power, for a corpus of n texts.
+func (m *Model) setIDF(terms []term, n int, power float64) {
+	m.vocab = make(map[uint64]int32, len(terms))
+	m.idf = make([]float64, len(terms))
 	for j, t := range terms {
 		m.vocab[t.key] = int32(j)
-		if cfg.BM25 {
-			m.idf[j] = math.Log(1 + (n-float64(t.df)+0.5)/(float64(t.df)+0.5))
-		} else {
-			m.idf[j] = math.Log((1+n)/(1+float64(t.df))) + 1
-		}
-		if cfg.IDFPower != 1 {
-			m.idf[j] = math.Pow(m.idf[j], cfg.IDFPower)
-		}
+		m.idf[j] = math.Pow(math.Log((1+float64(n))/(1+float64(t.df)))+1, power)
 	}
-	var totalLen float64
-	for _, d := range docs {
-		totalLen += float64(d.length())
-	}
-	m.avgdl = max(totalLen/n, 1)
+}
 
-	// The TF-IDF matrix.
-	a := &csr{rows: len(texts), cols: len(terms), ptr: make([]int, len(texts)+1)}
-	rows := make([]sparseRow, len(texts))
-	parallelRows(len(texts), func(lo, hi int) {
+// tfidf returns the TF-IDF matrix of docs, one L2-normalised row per text.
+func (m *Model) tfidf(docs []termCounts) *csr {
+	a := &csr{rows: len(docs), cols: len(m.idf), ptr: make([]int, len(docs)+1)}
+	rows := make([]sparseRow, len(docs))
+	parallelRows(len(docs), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			rows[i] = m.weigh(docs[i])
 		}
 	})
-	docs = nil
 	for i, r := range rows {
 		a.ptr[i+1] = a.ptr[i] + len(r.ind)
 	}
-	a.ind = make([]int32, a.ptr[len(texts)])
-	a.val = make([]float64, a.ptr[len(texts)])
+	a.ind = make([]int32, a.ptr[len(docs)])
+	a.val = make([]float64, a.ptr[len(docs)])
 	for i, r := range rows {
 		copy(a.ind[a.ptr[i]:], r.ind)
 		copy(a.val[a.ptr[i]:], r.val)
 	}
-	rows = nil
+	return a
+}
 
-	if cfg.NoSVD {
-		m.dims = a.cols
-		m.name = fmt.Sprintf("tfidf-%dd-%s", a.cols, fingerprint(texts, cfg))
-		return m, nil
-	}
-	k := min(cfg.Dims, a.rows-1, a.cols-1)
-	if k < 1 {
-		return nil, fmt.Errorf("%w: %d texts, %d terms", ErrTooFewTexts, a.rows, a.cols)
-	}
-	z, top, sigma, err := randomizedSVD(ctx, a, k, cfg.Oversample, cfg.PowerIters, cfg.Seed)
-	if err != nil {
-		return nil, err
-	}
+// setComponents keeps the SVD's result: the basis z·top of the right
+// singular vectors, in float32, and the whitening scale of each component.
+func (m *Model) setComponents(z, top *mat.Dense, sigma []float64, whiten float64) {
+	k := len(sigma)
 	m.dims = k
-	m.sigma = sigma
-	if cfg.Whiten != 0 {
+	if whiten != 0 {
 		m.scale = make([]float64, k)
 		for i, s := range sigma {
 			if s > 0 {
-				m.scale[i] = math.Pow(s/sigma[0], -cfg.Whiten)
+				m.scale[i] = math.Pow(s/sigma[0], -whiten)
 			}
 		}
 	}
@@ -382,23 +337,6 @@ func Fit(ctx context.Context, texts []string, cfg Config) (*Model, error) {
 			m.rot[r*k+c] = top.At(r, c)
 		}
 	}
-	if cfg.Neighbours > 0 {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		m.neighbors, m.nbWeight = cfg.Neighbours, cfg.NeighbourWeight
-		m.trainVec = make([]float64, a.rows*k)
-		parallelRows(a.rows, func(lo, hi int) {
-			acc := make([]float64, m.l)
-			for i := lo; i < hi; i++ {
-				r := sparseRow{ind: a.ind[a.ptr[i]:a.ptr[i+1]], val: a.val[a.ptr[i]:a.ptr[i+1]]}
-				m.projectTo(m.trainVec[i*k:(i+1)*k], r, acc)
-			}
-		})
-		m.post = a.transpose()
-	}
-	m.name = fmt.Sprintf("lsa-tfidf-%dd-%s", m.dims, fingerprint(texts, cfg))
-	return m, nil
 }
 
 // fingerprint identifies a fit: a short hash of the configuration and of
@@ -406,7 +344,7 @@ func Fit(ctx context.Context, texts []string, cfg Config) (*Model, error) {
 // vectors of different fits.
 func fingerprint(texts []string, cfg Config) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "lsa4|%g|%t|%t|%d|%d|%g|%d|%t|%d|%d|%d|%g|%d|%d|%d|%d|%g|", cfg.IDFPower, cfg.BM25, cfg.NoSVD, cfg.Dims, cfg.MinDF, cfg.MaxDF, cfg.MaxFeatures, cfg.Unigrams, cfg.CharMin, cfg.CharMax, cfg.TitleRepeat, cfg.Whiten, cfg.PowerIters, cfg.Oversample, cfg.Seed, cfg.Neighbours, cfg.NeighbourWeight)
+	fmt.Fprintf(h, "lsa4|%g|%d|%d|%g|%d|%t|%d|%d|%d|%g|%d|%d|%d|", cfg.IDFPower, cfg.Dims, cfg.MinDF, cfg.MaxDF, cfg.MaxFeatures, cfg.Unigrams, cfg.CharMin, cfg.CharMax, cfg.TitleRepeat, cfg.Whiten, cfg.PowerIters, cfg.Oversample, cfg.Seed)
 	var n [8]byte
 	for _, t := range texts {
 		binary.LittleEndian.PutUint64(n[:], uint64(len(t)))
@@ -420,15 +358,6 @@ func fingerprint(texts []string, cfg Config) string {
 type termCounts struct {
 	keys   []uint64
 	counts []int32
-}
-
-// length returns the number of terms of the text, repeats included.
-func (tc termCounts) length() int {
-	n := 0
-	for _, c := range tc.counts {
-		n += int(c)
-	}
-	return n
 }
 
 // countTerms sorts keys in place and returns the distinct keys and counts.
@@ -456,35 +385,16 @@ type sparseRow struct {
 // weigh returns the L2-normalised sublinear TF-IDF row of a text's terms.
 func (m *Model) weigh(tc termCounts) sparseRow {
 	var r sparseRow
-	norm := 0.0
-	if m.bm25 {
-		const k1, b = 1.2, 0.75
-		norm = k1 * (1 - b + b*float64(tc.length())/m.avgdl)
-	}
 	for i, k := range tc.keys {
 		j, ok := m.vocab[k]
 		if !ok {
 			continue
 		}
 		r.ind = append(r.ind, j)
-		tf := float64(tc.counts[i])
-		if m.bm25 {
-			r.val = append(r.val, tf*2.2/(tf+norm)*m.idf[j])
-		} else {
-			r.val = append(r.val, (1+math.Log(tf))*m.idf[j])
-		}
+		r.val = append(r.val, (1+math.Log(float64(tc.counts[i])))*m.idf[j])
 	}
 	sort.Sort(byColumn(r))
-	var ss float64
-	for _, v := range r.val {
-		ss += v * v
-	}
-	if ss > 0 {
-		inv := 1 / math.Sqrt(ss)
-		for i := range r.val {
-			r.val[i] *= inv
-		}
-	}
+	normalizeInPlace(r.val)
 	return r
 }
 
@@ -505,16 +415,12 @@ func (m *Model) Embed(ctx context.Context, texts []string) ([][]float32, error) 
 	parallelRows(len(texts), func(lo, hi int) {
 		var buf []uint64
 		acc := make([]float64, m.l)
-		var sims []float64
-		if m.post != nil {
-			sims = make([]float64, m.nDocs)
-		}
 		for i := lo; i < hi; i++ {
 			if (i-lo)%64 == 0 && ctx.Err() != nil {
 				return
 			}
 			buf = textKeys(buf[:0], texts[i], m.feat)
-			out[i] = m.project(m.weigh(countTerms(buf)), acc, sims)
+			out[i] = m.project(m.weigh(countTerms(buf)), acc)
 		}
 	})
 	if err := ctx.Err(); err != nil {
@@ -523,35 +429,11 @@ func (m *Model) Embed(ctx context.Context, texts []string) ([][]float32, error) 
 	return out, nil
 }
 
-// project returns the vector of a TF-IDF row: its normalised projection on
-// the components, expanded with its nearest training texts' when the model
-// has them; acc and sims are scratch space of lengths m.l and m.nDocs.
-func (m *Model) project(r sparseRow, acc, sims []float64) []float32 {
-	if m.basis == nil {
-		v := make([]float32, m.dims)
-		for i, j := range r.ind {
-			v[j] = float32(r.val[i])
-		}
-		return v
-	}
-	out := make([]float64, m.dims)
-	m.projectTo(out, r, acc)
-	if m.post != nil {
-		m.expand(out, r, sims)
-	}
-	v := make([]float32, m.dims)
-	for c, x := range out {
-		v[c] = float32(x)
-	}
-	return v
-}
-
-// projectTo sets out (length m.dims) to the normalised projection of r on
-// the components, scaled by Config.Whiten.
-func (m *Model) projectTo(out []float64, r sparseRow, acc []float64) {
-	for c := range acc {
-		acc[c] = 0
-	}
+// project returns the vector of a TF-IDF row: its projection on the
+// components, scaled by Config.Whiten and normalised; acc is scratch space
+// of length m.l.
+func (m *Model) project(r sparseRow, acc []float64) []float32 {
+	clear(acc)
 	for i, j := range r.ind {
 		w := r.val[i]
 		row := m.basis[int(j)*m.l : int(j+1)*m.l]
@@ -560,9 +442,7 @@ func (m *Model) projectTo(out []float64, r sparseRow, acc []float64) {
 		}
 	}
 	k := m.dims
-	for c := range out {
-		out[c] = 0
-	}
+	out := make([]float64, k)
 	for r, x := range acc {
 		if x == 0 {
 			continue
@@ -570,86 +450,20 @@ func (m *Model) projectTo(out []float64, r sparseRow, acc []float64) {
 		floats.AddScaled(out, x, m.rot[r*k:(r+1)*k])
 	}
 	if m.scale != nil {
-		for c := range out {
-			out[c] *= m.scale[c]
-		}
+		floats.Mul(out, m.scale)
 	}
 	normalizeInPlace(out)
-}
-
-// neighbour is a training text and its cosine with the text embedded.
-type neighbour struct {
-	doc int32
-	sim float64
-}
-
-// expand adds to v (the text's own unit vector) the similarity-weighted
-// mean of the vectors of the text's m.neighbors nearest training texts,
-// times m.nbWeight, and normalises. Similarities are cosines of TF-IDF rows
-// (rows are unit vectors), summed in sims through the term → texts index;
-// training
-// texts identical in their terms to r (cosine 1) are left out, so a
-// training text is not its own neighbour.
-func (m *Model) expand(v []float64, r sparseRow, sims []float64) {
-	if len(r.ind) == 0 {
-		return
+	v := make([]float32, k)
+	for c, x := range out {
+		v[c] = float32(x)
 	}
-	clear(sims)
-	for i, j := range r.ind {
-		w := r.val[i]
-		for p := m.post.ptr[j]; p < m.post.ptr[j+1]; p++ {
-			sims[m.post.ind[p]] += w * m.post.val[p]
-		}
-	}
-	top := make([]neighbour, 0, m.neighbors+1)
-	for i, s := range sims {
-		d := int32(i)
-		if s <= 0 || s >= 1-1e-9 {
-			continue
-		}
-		if len(top) == m.neighbors && !better(neighbour{d, s}, top[len(top)-1]) {
-			continue
-		}
-		at := sort.Search(len(top), func(i int) bool { return better(neighbour{d, s}, top[i]) })
-		top = slices.Insert(top, at, neighbour{d, s})
-		if len(top) > m.neighbors {
-			top = top[:m.neighbors]
-		}
-	}
-	var total float64
-	for _, n := range top {
-		total += n.sim
-	}
-	if total <= 0 {
-		return
-	}
-	k := m.dims
-	for _, n := range top {
-		floats.AddScaled(v, m.nbWeight*n.sim/total, m.trainVec[int(n.doc)*k:int(n.doc+1)*k])
-	}
-	normalizeInPlace(v)
-}
-
-// better orders neighbours: higher similarity first, then lower index.
-func better(a, b neighbour) bool {
-	if a.sim != b.sim {
-		return a.sim > b.sim
-	}
-	return a.doc < b.doc
+	return v
 }
 
 // normalizeInPlace scales v to unit norm, leaving the zero vector alone.
 func normalizeInPlace(v []float64) {
-	var ss float64
-	for _, x := range v {
-		ss += x * x
-	}
-	if ss == 0 {
-		return
-	}
-	inv := 1 / math.Sqrt(ss)
-	for i := range v {
-		v[i] *= inv
+	if n := floats.Norm(v, 2); n > 0 {
+		floats.Scale(1/n, v)
 	}
 }
 
@@ -666,7 +480,3 @@ func (m *Model) Terms() int { return len(m.idf) }
 
 // TrainingTexts returns the number of texts the model was fitted on.
 func (m *Model) TrainingTexts() int { return m.nDocs }
-
-// SingularValues returns a copy of the singular values of the training
-// TF-IDF matrix, largest first, one per dimension.
-func (m *Model) SingularValues() []float64 { return slices.Clone(m.sigma) }

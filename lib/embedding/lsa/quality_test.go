@@ -3,9 +3,7 @@ package lsa_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -83,7 +81,7 @@ func classify(t testing.TB, cfg lsa.Config, fitTexts, trText []string, trY []int
 			t.Fatal(err)
 		}
 		train += time.Since(start)
-		if os.Getenv("LSA_VERBOSE") != "" {
+		if testing.Verbose() {
 			t.Logf("seed %d: epochs %d train acc %.3f val acc %.3f; val %v", seed, h.Epochs(), h.Accuracy[len(h.Accuracy)-1], h.ValAccuracy[len(h.ValAccuracy)-1], h.ValAccuracy)
 		}
 		_, acc, err := clf.Evaluate(xte, teY)
@@ -114,25 +112,6 @@ func subset(f *frame.Frame, substr string) (texts []string, y []int, classes int
 	return texts, y, len(names)
 }
 
-// configFromEnv returns the default Config, with fields overridden by
-// LSA_* variables for experiments: LSA_DIMS, LSA_MINDF, LSA_MAXF, LSA_TREP,
-// LSA_ITERS, LSA_WHITEN, LSA_MAXDF, LSA_IDFPOW, LSA_NEIGHBOURS, LSA_NBWEIGHT (numbers)
-// and LSA_UNI, LSA_NOCHARS,
-// LSA_BM25 (set to turn on). The tests assert the targets whatever they
-// are; the figures in the package documentation are for the defaults.
-func configFromEnv() lsa.Config {
-	num := func(name string) float64 {
-		v, _ := strconv.ParseFloat(os.Getenv(name), 64)
-		return v
-	}
-	return lsa.Config{
-		Dims: int(num("LSA_DIMS")), MinDF: int(num("LSA_MINDF")), MaxFeatures: int(num("LSA_MAXF")),
-		TitleRepeat: int(num("LSA_TREP")), PowerIters: int(num("LSA_ITERS")), Whiten: num("LSA_WHITEN"), MaxDF: num("LSA_MAXDF"), IDFPower: num("LSA_IDFPOW"),
-		Neighbours: int(num("LSA_NEIGHBOURS")), NeighbourWeight: num("LSA_NBWEIGHT"),
-		Unigrams: os.Getenv("LSA_UNI") != "", NoChars: os.Getenv("LSA_NOCHARS") != "", BM25: os.Getenv("LSA_BM25") != "",
-	}
-}
-
 // TestQualitySciSample is the tutorial's task: the four sci.* classes, 100
 // training and 25 test texts per class (frame.Sample with seeds 0 to 9), the
 // embedder fitted on the 400 sampled training texts only, as the 'run'
@@ -142,7 +121,7 @@ func TestQualitySciSample(t *testing.T) {
 		t.Skip("loads the dataset, fits 10 embedders and trains 10 classifiers (about 20 s); run without -short")
 	}
 	train, test := loadFrames(t)
-	cfg := configFromEnv()
+	cfg := lsa.Config{}
 	const seeds = 10
 	var sum float64
 	var accs []string
@@ -175,19 +154,13 @@ func TestQualitySciSample(t *testing.T) {
 // four sci.* classes (2,373 / 1,579 texts, target 0.94) and all twenty
 // classes (11,314 / 7,532 texts, target 0.85). It trains the classifier
 // with seeds 0, 1 and 2, reports the mean accuracy and fails when it is
-// under the target. All twenty take about 10 minutes and 8 GB:
+// under the target. README has the figures. All twenty take about ten
+// minutes:
 //
 //	go test ./lib/embedding/lsa -run XXX -bench QualityFullSplits -benchtime 1x -timeout 30m
-//
-// Measured on the project's 2-core machine on 2026-11-25 with the defaults:
-// sci 0.9557 (0.9563 0.9550 0.9557; 256 dims, fit 6.2 s); all20 0.8539
-// (0.8559 0.8532 0.8525; 2048 dims, fit 3 min 45 s, training 1 min 54 s
-// per seed). With LSA_DIMS=1024: 0.8491 (0.8541 0.8480 0.8452; fit
-// 1 min 8 s, training 41 s), under the target. 'embedclassify run --all'
-// (2048 dims, seed 0) peaks at 8.2 GB resident.
 func BenchmarkQualityFullSplits(b *testing.B) {
 	train, test := loadFrames(b)
-	cfg := configFromEnv()
+	cfg := lsa.Config{}
 	for _, tc := range []struct {
 		name, classes string
 		target        float64

@@ -1,6 +1,9 @@
 package lsa
 
 import (
+	"encoding/binary"
+	"hash"
+	"hash/fnv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -8,62 +11,46 @@ import (
 	"github.com/embedclassify/embedclassify/internal/wordchar"
 )
 
-// FNV-1a 64-bit constants.
-const (
-	fnvOffset = 14695981039346656037
-	fnvPrime  = 1099511628211
-)
-
 // termKeys appends to dst the hashed keys of the terms of text: its
-// lower-cased word tokens (runs of two or more letters, digits or
-// underscores, as scikit-learn's default token pattern) and, when bigrams is
-// true, each pair of consecutive tokens. Terms are hashed to 64 bits rather
+// lower-cased word tokens (runs of two or more word characters, Python's
+// \w as in scikit-learn's default token pattern: see internal/wordchar)
+// and, when bigrams is true, each pair of consecutive tokens. Terms are hashed to 64 bits rather
 // than kept as strings: with a vocabulary of a few hundred thousand terms the
 // chance of any collision is below one in a hundred million.
 func termKeys(dst []uint64, text string, f features) []uint64 {
 	var prev uint64
 	havePrev := false
-	h := uint64(fnvOffset)
-	n := 0 // runes in the current token
-	var word []rune
+	h := fnv.New64a()
+	var token []byte // the current token, lower-cased, in UTF-8
+	var word []rune  // the same, for character n-grams
+	n := 0           // runes in token
 	emit := func() {
 		if n >= 2 {
-			dst = append(dst, h)
+			h.Reset()
+			h.Write(token)
+			key := h.Sum64()
+			dst = append(dst, key)
 			if f.bigrams && havePrev {
-				dst = append(dst, bigramKey(prev, h))
+				dst = append(dst, pairKey(h, prev, key))
 			}
-			prev, havePrev = h, true
+			prev, havePrev = key, true
 			if f.charMin > 0 {
-				dst = charKeys(dst, word, f.charMin, f.charMax)
+				dst = charKeys(dst, h, word, f.charMin, f.charMax)
 			}
 		}
-		h, n = fnvOffset, 0
-		word = word[:0]
+		token, word, n = token[:0], word[:0], 0
 	}
-	for i := 0; i < len(text); {
-		r, size := rune(text[i]), 1
-		if r >= utf8.RuneSelf {
-			r, size = utf8.DecodeRuneInString(text[i:])
-		}
-		i += size
-		if wordchar.Is(r) {
-			r = unicode.ToLower(r)
-			if f.charMin > 0 {
-				word = append(word, r)
-			}
-			if r < utf8.RuneSelf {
-				h = (h ^ uint64(r)) * fnvPrime
-			} else {
-				var buf [utf8.UTFMax]byte
-				m := utf8.EncodeRune(buf[:], r)
-				for _, b := range buf[:m] {
-					h = (h ^ uint64(b)) * fnvPrime
-				}
-			}
-			n++
+	for _, r := range text {
+		if !wordchar.Is(r) {
+			emit()
 			continue
 		}
-		emit()
+		r = unicode.ToLower(r)
+		token = utf8.AppendRune(token, r)
+		if f.charMin > 0 {
+			word = append(word, r)
+		}
+		n++
 	}
 	emit()
 	return dst
@@ -94,40 +81,41 @@ func textKeys(dst []uint64, text string, f features) []uint64 {
 
 // charKeys appends the keys of the character n-grams (charMin to charMax
 // long) of word padded with a space on each side, as scikit-learn's
-// analyzer="char_wb" makes them.
-func charKeys(dst []uint64, word []rune, lo, hi int) []uint64 {
-	padded := len(word) + 2
-	at := func(i int) rune {
-		if i == 0 || i == padded-1 {
-			return ' '
-		}
-		return word[i-1]
-	}
-	for n := lo; n <= hi; n++ {
-		if n > padded {
-			break
-		}
-		for i := 0; i+n <= padded; i++ {
-			h := uint64(fnvOffset) ^ 0x5bd1e995 ^ uint64(n) // separate from words
-			for j := i; j < i+n; j++ {
-				r := at(j)
-				h = (h ^ uint64(r)) * fnvPrime
+// analyzer="char_wb" makes them. h is scratch space.
+func charKeys(dst []uint64, h hash.Hash64, word []rune, lo, hi int) []uint64 {
+	padded := make([]rune, 0, len(word)+2)
+	padded = append(append(append(padded, ' '), word...), ' ')
+	var buf []byte
+	for n := lo; n <= hi && n <= len(padded); n++ {
+		for i := 0; i+n <= len(padded); i++ {
+			buf = append(buf[:0], charKind) // separate from words
+			for _, r := range padded[i : i+n] {
+				buf = utf8.AppendRune(buf, r)
 			}
-			dst = append(dst, bigramKey(h, 0xc4a5))
+			h.Reset()
+			h.Write(buf)
+			dst = append(dst, h.Sum64())
 		}
 	}
 	return dst
 }
 
-// bigramKey combines the keys of two consecutive tokens into the key of the
-// bigram, distinct from any unigram's key with overwhelming probability.
-func bigramKey(a, b uint64) uint64 {
-	x := a*0x9E3779B97F4A7C15 ^ (b + 0x632BE59BD9B4E019 + a<<6 + a>>2)
-	// splitmix64 finaliser for good mixing.
-	x ^= x >> 30
-	x *= 0xBF58476D1CE4E5B9
-	x ^= x >> 27
-	x *= 0x94D049BB133111EB
-	x ^= x >> 31
-	return x
+// Every term is hashed with FNV-1a; the hashed bytes of a word pair and of
+// a character n-gram start with a byte that no word contains, so that no
+// two kinds of term share a key.
+const (
+	pairKind = 0
+	charKind = 1
+)
+
+// pairKey returns the key of two consecutive tokens of keys a and b. h is
+// scratch space.
+func pairKey(h hash.Hash64, a, b uint64) uint64 {
+	var buf [17]byte
+	buf[0] = pairKind
+	binary.LittleEndian.PutUint64(buf[1:], a)
+	binary.LittleEndian.PutUint64(buf[9:], b)
+	h.Reset()
+	h.Write(buf[:])
+	return h.Sum64()
 }
