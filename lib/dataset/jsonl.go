@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
-	"strconv"
 	"unicode/utf8"
 )
 
