@@ -87,6 +87,11 @@ type Options struct {
 	// SHA256 is the expected checksum of the downloaded or cached archive,
 	// hex; "" means ArchiveSHA256, the canonical archive's.
 	SHA256 string
+	// Warn, when set, receives what Load did that the caller should know
+	// about: a cached archive that did not match SHA256 or could not be
+	// read, and where it was moved before a fresh download. nil writes
+	// these messages with the standard logger.
+	Warn func(msg string)
 }
 
 // Seed returns a pointer to n, for Options.RandomState and Options.CacheSeed.
