@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -30,10 +29,7 @@ type paritySubset struct {
 
 func loadParity(t testing.TB) map[string]json.RawMessage {
 	t.Helper()
-	b, err := os.ReadFile(shared.Parity(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := shared.Parity()
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(b, &m); err != nil {
 		t.Fatalf("parsing parity.json: %v", err)
