@@ -87,13 +87,9 @@ func runEmbed(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stderr, "embedclassify embed: unknown --format %q; valid formats are npy, jsonl and csv\n", fmtName)
 		return errUsage
 	}
-	if fmtName == "npy" && (*out == "" || *out == "-") {
-		if f, ok := stdout.(*os.File); ok {
-			if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-				fmt.Fprintln(stderr, "embedclassify embed: npy is binary; write it to a file with -o")
-				return errUsage
-			}
-		}
+	if fmtName == "npy" && (*out == "" || *out == "-") && isTerminal(stdout) {
+		fmt.Fprintln(stderr, "embedclassify embed: npy is binary; write it to a file with -o")
+		return errUsage
 	}
 
 	progress := newProgress(stderr, *quiet)

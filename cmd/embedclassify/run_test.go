@@ -34,6 +34,40 @@ func TestUsage(t *testing.T) {
 	}
 }
 
+// TestTypoFlag checks that a mistyped flag gets a short message naming the
+// closest flag, not the whole usage, and exit code 2.
+func TestTypoFlag(t *testing.T) {
+	tests := []struct {
+		args []string
+		near string // "" when no flag is close
+	}{
+		{[]string{"run", "--epoch", "5"}, "--epochs"},
+		{[]string{"run", "--ot", "x"}, "--out"},
+		{[]string{"run", "--trian-per-class", "5"}, "--train-per-class"},
+		{[]string{"embed", "--formt", "csv"}, "--format"},
+		{[]string{"predict", "--model", "x.mlp", "text"}, "--model-file"},
+		{[]string{"data", "--subst", "test"}, "--subset"},
+		{[]string{"run", "--frobnicate"}, ""},
+	}
+	for _, tt := range tests {
+		var stdout, stderr bytes.Buffer
+		code := mainErr(context.Background(), tt.args, &stdout, &stderr)
+		msg := stderr.String()
+		if code != 2 {
+			t.Errorf("embedclassify %q: exit %d, want 2", tt.args, code)
+		}
+		if tt.near != "" && !strings.Contains(msg, "did you mean "+tt.near+"?") {
+			t.Errorf("embedclassify %q: stderr %q does not suggest %s", tt.args, msg, tt.near)
+		}
+		if tt.near == "" && strings.Contains(msg, "did you mean") {
+			t.Errorf("embedclassify %q: stderr %q suggests a flag far from the one typed", tt.args, msg)
+		}
+		if n := strings.Count(msg, "\n"); n > 3 {
+			t.Errorf("embedclassify %q: %d lines on stderr, want at most 3 (no usage):\n%s", tt.args, n, msg)
+		}
+	}
+}
+
 func TestRunWritesReport(t *testing.T) {
 	archive := shared.Archive(t)
 	out := t.TempDir()
