@@ -1,14 +1,14 @@
 package tutorial
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 
-	"github.com/embedclassify/embedclassify/internal/atomicfile"
 	"github.com/embedclassify/embedclassify/lib/embedding"
 	"github.com/embedclassify/embedclassify/lib/embedding/selector"
 )
@@ -29,9 +29,22 @@ type EmbedderSpec struct {
 	File     string `json:"file,omitempty"` // the offline model, relative to the folder
 }
 
-// SaveEmbedder records emb in dir: embedder.json and, for the offline
-// embedder, its model (see selector.Local.Save).
-func SaveEmbedder(dir string, emb embedding.Embedder) error {
+// Fingerprint identifies the vectors the embedder makes: its kind, model
+// name (for the offline embedder the name carries a fingerprint of its fit),
+// task type and dimension. A classifier records the fingerprint of the
+// embedder that fed it (mlp.Model.Embedder), so that predict can refuse an
+// embedder from another run.
+func (s EmbedderSpec) Fingerprint() string {
+	f := s.Kind + ":" + s.Model
+	if s.TaskType != "" {
+		f += ":" + s.TaskType
+	}
+	return f + ":" + strconv.Itoa(s.Dims)
+}
+
+// SpecOf describes emb as embedder.json records it. Only the offline and
+// the Gemini embedders (cached or not) can be recorded.
+func SpecOf(emb embedding.Embedder) (EmbedderSpec, error) {
 	spec := EmbedderSpec{Model: emb.Model(), Dims: emb.Dim()}
 	inner := emb
 	if c, ok := emb.(*embedding.Cache); ok {
@@ -40,23 +53,36 @@ func SaveEmbedder(dir string, emb embedding.Embedder) error {
 	switch e := inner.(type) {
 	case *selector.Local:
 		spec.Kind, spec.File = selector.KindLocal, LocalFile
-		var b bytes.Buffer
-		if err := e.Save(&b); err != nil {
-			return fmt.Errorf("saving the offline embedder: %w", err)
-		}
-		if err := atomicfile.WriteFile(filepath.Join(dir, LocalFile), b.Bytes()); err != nil {
-			return err
-		}
 	case embedding.TaskTyper:
 		spec.Kind, spec.TaskType = selector.KindGemini, e.TaskType()
 	default:
-		return fmt.Errorf("saving the embedder: %T cannot be recorded (want the offline or the Gemini embedder)", emb)
+		return spec, fmt.Errorf("saving the embedder: %T cannot be recorded (want the offline or the Gemini embedder)", emb)
 	}
-	b, err := json.MarshalIndent(spec, "", "  ")
+	return spec, nil
+}
+
+// saveEmbedder records emb with write: embedder.json and, for the offline
+// embedder, its model (see selector.Local.Save).
+func saveEmbedder(emb embedding.Embedder, write func(name string, fn func(io.Writer) error) error) (EmbedderSpec, error) {
+	spec, err := SpecOf(emb)
 	if err != nil {
-		return err
+		return spec, err
 	}
-	return atomicfile.WriteFile(filepath.Join(dir, EmbedderFile), append(b, '\n'))
+	if spec.Kind == selector.KindLocal {
+		inner := emb
+		if c, ok := emb.(*embedding.Cache); ok {
+			inner = c.Inner()
+		}
+		local := inner.(*selector.Local)
+		if err := write(LocalFile, local.Save); err != nil {
+			return spec, err
+		}
+	}
+	return spec, write(EmbedderFile, func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(spec)
+	})
 }
 
 // LoadEmbedder rebuilds the embedder recorded in dir by SaveEmbedder. A
@@ -75,13 +101,17 @@ func LoadEmbedder(ctx context.Context, dir string, cfg selector.Config) (embeddi
 	var emb embedding.Embedder
 	switch spec.Kind {
 	case selector.KindLocal:
-		f, err := os.Open(filepath.Join(dir, spec.File))
+		name := filepath.Join(dir, spec.File)
+		f, err := os.Open(name)
 		if err != nil {
 			return nil, spec, fmt.Errorf("opening the offline embedder: %w", err)
 		}
 		defer f.Close()
 		if emb, err = selector.LoadLocal(ctx, f, cfg.Progress); err != nil {
-			return nil, spec, err
+			if ctx.Err() != nil {
+				return nil, spec, err
+			}
+			return nil, spec, fmt.Errorf("reading the offline embedder %s: %w (run 'embedclassify run' again to rewrite the report)", name, err)
 		}
 	case selector.KindGemini:
 		cfg.Kind, cfg.Model, cfg.TaskType, cfg.Dims = selector.KindGemini, spec.Model, spec.TaskType, spec.Dims
