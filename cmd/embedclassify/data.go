@@ -69,6 +69,7 @@ func runData(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		opt.Categories = c
 	}
 	progress := newProgress(stderr, *quiet)
+	opt.Warn = progress.Warn
 	opt.Progress = func(done, total int64) {
 		if total > 0 {
 			progress.Bar("download", int(done>>10), int(total>>10))

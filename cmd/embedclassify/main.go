@@ -128,6 +128,13 @@ func parseFlags(fs *flag.FlagSet, args []string, noArgs bool) error {
 	return nil
 }
 
+// badUsage prints a usage error about fs's flags, with where to find them,
+// and returns errUsage (exit code 2).
+func badUsage(fs *flag.FlagSet, format string, args ...any) error {
+	fmt.Fprintf(fs.Output(), "%s: %s\nRun '%s -h' for the flags.\n", fs.Name(), fmt.Sprintf(format, args...), fs.Name())
+	return errUsage
+}
+
 // closestFlag returns the name of fs's flag nearest to name: the one with
 // the smallest edit distance, if that is at most a third of the name's
 // length (and at least 2), or the only flag name starts with; "" if none.

@@ -46,6 +46,14 @@ func (p *progress) Step(msg string) {
 	fmt.Fprintf(p.w, "[%5.1fs] %s\n", time.Since(p.start).Seconds(), msg)
 }
 
+// Warn prints a warning line, even when quiet.
+func (p *progress) Warn(msg string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.endBar()
+	fmt.Fprintf(p.w, "warning: %s\n", msg)
+}
+
 // Bar shows done of total under name.
 func (p *progress) Bar(name string, done, total int) {
 	if p.quiet || total <= 0 {

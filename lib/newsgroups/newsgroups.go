@@ -94,6 +94,20 @@ type Options struct {
 	Warn func(msg string)
 }
 
+// groups are the dataset's 20 newsgroups in target order (sorted).
+var groups = []string{
+	"alt.atheism", "comp.graphics", "comp.os.ms-windows.misc", "comp.sys.ibm.pc.hardware",
+	"comp.sys.mac.hardware", "comp.windows.x", "misc.forsale", "rec.autos", "rec.motorcycles",
+	"rec.sport.baseball", "rec.sport.hockey", "sci.crypt", "sci.electronics", "sci.med", "sci.space",
+	"soc.religion.christian", "talk.politics.guns", "talk.politics.mideast", "talk.politics.misc",
+	"talk.religion.misc",
+}
+
+// Groups returns the names of the dataset's 20 newsgroups in target order,
+// as Dataset.TargetNames holds them when every category is loaded: for
+// checking a class filter before loading anything.
+func Groups() []string { return slices.Clone(groups) }
+
 // Seed returns a pointer to n, for Options.RandomState and Options.CacheSeed.
 func Seed(n int64) *int64 { return &n }
 
