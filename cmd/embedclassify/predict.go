@@ -56,6 +56,11 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fs.Usage()
 		return errUsage
 	}
+	for i, t := range texts {
+		if strings.TrimSpace(t) == "" {
+			return badUsage(fs, "text %d of %d is empty or blank: there is nothing to classify in it", i+1, len(texts))
+		}
+	}
 
 	model, err := mlp.LoadFile(*modelFile)
 	if err != nil {

@@ -89,6 +89,8 @@ func TestPredictErrors(t *testing.T) {
 		inStderr string
 	}{
 		{[]string{"predict"}, 2, "no text to classify"},
+		{[]string{"predict", "--model-file", bogus, ""}, 2, "text 1 of 1 is empty"},
+		{[]string{"predict", "--model-file", bogus, "fine", " \t\n"}, 2, "text 2 of 2 is empty or blank"},
 		{[]string{"predict", "--model-file", filepath.Join(dir, "missing.mlp"), "x"}, 1, "missing.mlp"},
 		{[]string{"predict", "--model-file", bogus, "x"}, 1, "loading the classifier"},
 	}

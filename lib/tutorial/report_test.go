@@ -155,3 +155,29 @@ func TestCheckReportDir(t *testing.T) {
 		t.Errorf("the user's folder holds %d files, want its 2", len(es))
 	}
 }
+
+// TestLoadEmbedderNamesDamagedFile checks that a truncated or damaged
+// embedder.lsa.gz is reported by its path.
+func TestLoadEmbedderNamesDamagedFile(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	if err := tinyResult(t, 1).WriteReport(dir); err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Join(dir, LocalFile)
+	whole, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := LoadEmbedder(context.Background(), dir, selector.Config{}); err != nil {
+		t.Fatalf("the whole file: %v", err)
+	}
+	// A cut in gzip's trailer loses no JSON, but the file is damaged all
+	// the same.
+	for _, cut := range []int{len(whole) / 2, len(whole) - 4, 10, 0} {
+		os.WriteFile(name, whole[:cut], 0o644)
+		_, _, err := LoadEmbedder(context.Background(), dir, selector.Config{})
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s cut to %d of %d bytes: error %v, want one naming the file", LocalFile, cut, len(whole), err)
+		}
+	}
+}
