@@ -17,7 +17,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/embedclassify/embedclassify/internal/atomicfile"
 	"github.com/embedclassify/embedclassify/lib/embedding"
 	"github.com/embedclassify/embedclassify/lib/embedding/selector"
 	"github.com/embedclassify/embedclassify/lib/frame"
@@ -145,14 +144,8 @@ func parseEmbed(args []string, stdout, stderr io.Writer) (*embedJob, error) {
 		return nil, err
 	}
 	j.kind, _ = selector.Resolve(j.cfg) // checked above
-	if j.out != "" && j.out != "-" {
-		// The output is written beside its name and renamed at the end:
-		// check now that it can be.
-		probe, err := atomicfile.Create(j.out)
-		if err != nil {
-			return nil, fmt.Errorf("-o: %w", err)
-		}
-		probe.Abort()
+	if err := checkOutput(j.out); err != nil {
+		return nil, err
 	}
 	return j, nil
 }

@@ -89,8 +89,11 @@ func TestRunWritesReport(t *testing.T) {
 		Accuracy *float64 `json:"accuracy"`
 		Loss     *float64 `json:"loss"`
 		Settings struct {
-			Epochs int `json:"epochs"`
+			Epochs   int    `json:"epochs"`
+			Embedder string `json:"embedder"`
+			Model    string `json:"model"`
 		} `json:"settings"`
+		Report []map[string]any `json:"report"`
 	}
 	b, err := os.ReadFile(filepath.Join(out, "metrics.json"))
 	if err != nil {
@@ -101,6 +104,21 @@ func TestRunWritesReport(t *testing.T) {
 	}
 	if m.Settings.Epochs != 3 {
 		t.Errorf("metrics.json settings.epochs = %d, want 3", m.Settings.Epochs)
+	}
+	// The embedder actually used, not the flags' defaults.
+	if m.Settings.Embedder != "local" || !strings.HasPrefix(m.Settings.Model, "lsa-") {
+		t.Errorf("metrics.json settings name the embedder %q, model %q; want local and the offline model's name", m.Settings.Embedder, m.Settings.Model)
+	}
+	// snake_case keys throughout.
+	for _, row := range m.Report {
+		for k := range row {
+			if k != strings.ToLower(k) {
+				t.Errorf("metrics.json report key %q is not snake_case", k)
+			}
+		}
+	}
+	if len(m.Report) != 4 {
+		t.Errorf("metrics.json report has %d rows, want 4", len(m.Report))
 	}
 }
 
