@@ -11,6 +11,7 @@ import (
 
 	"github.com/embedclassify/embedclassify/lib/embedding"
 	"github.com/embedclassify/embedclassify/lib/embedding/selector"
+	"github.com/embedclassify/embedclassify/lib/mlp"
 )
 
 // The files that record a run's embedder in its report folder.
@@ -85,18 +86,44 @@ func saveEmbedder(emb embedding.Embedder, write func(name string, fn func(io.Wri
 	})
 }
 
+// ReadEmbedderSpec reads the embedder record (embedder.json) in dir,
+// without building the embedder.
+func ReadEmbedderSpec(dir string) (EmbedderSpec, error) {
+	var spec EmbedderSpec
+	name := filepath.Join(dir, EmbedderFile)
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return spec, fmt.Errorf("reading the embedder record: %w (it is written by 'embedclassify run' beside the classifier)", err)
+	}
+	if err := json.Unmarshal(b, &spec); err != nil {
+		return spec, fmt.Errorf("reading %s: %w", name, err)
+	}
+	return spec, nil
+}
+
+// CheckPair returns an error when the classifier was not trained on the
+// vectors of the embedder spec describes: its recorded fingerprint (or, for
+// a classifier that records none, its input size) differs. file names the
+// classifier in the message.
+func CheckPair(model *mlp.Model, spec EmbedderSpec, file string) error {
+	if model.Embedder != "" && model.Embedder != spec.Fingerprint() {
+		return fmt.Errorf("%s was trained on vectors of the embedder %s, but the embedder beside it is %s: the two files come from different runs; run 'embedclassify run' again, or put the classifier back with its own embedder",
+			file, model.Embedder, spec.Fingerprint())
+	}
+	if spec.Dims != model.InputSize() {
+		return fmt.Errorf("the embedder beside %s makes %d-dimensional vectors but the classifier takes %d: they come from different runs", file, spec.Dims, model.InputSize())
+	}
+	return nil
+}
+
 // LoadEmbedder rebuilds the embedder recorded in dir by SaveEmbedder. A
 // Gemini embedder takes its key from the environment, as selector.Select
 // does; cfg supplies the settings a record does not hold (cache, batch
 // size, concurrency, progress, base URL).
 func LoadEmbedder(ctx context.Context, dir string, cfg selector.Config) (embedding.Embedder, EmbedderSpec, error) {
-	var spec EmbedderSpec
-	b, err := os.ReadFile(filepath.Join(dir, EmbedderFile))
+	spec, err := ReadEmbedderSpec(dir)
 	if err != nil {
-		return nil, spec, fmt.Errorf("reading the embedder record: %w (it is written by 'embedclassify run' beside the classifier)", err)
-	}
-	if err := json.Unmarshal(b, &spec); err != nil {
-		return nil, spec, fmt.Errorf("reading %s: %w", filepath.Join(dir, EmbedderFile), err)
+		return nil, spec, err
 	}
 	var emb embedding.Embedder
 	switch spec.Kind {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/embedclassify/embedclassify/lib/embedding/selector"
+	"github.com/embedclassify/embedclassify/lib/mlp"
 )
 
 // tinyResult runs the tutorial on the miniature archive of package
@@ -179,5 +180,35 @@ func TestLoadEmbedderNamesDamagedFile(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s cut to %d of %d bytes: error %v, want one naming the file", LocalFile, cut, len(whole), err)
 		}
+	}
+}
+
+// TestClassifierRecordsEmbedder checks that classifier.mlp records the
+// fingerprint of the embedder that fed it, and that CheckPair refuses
+// another embedder's record.
+func TestClassifierRecordsEmbedder(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	r := tinyResult(t, 1)
+	if err := r.WriteReport(dir); err != nil {
+		t.Fatal(err)
+	}
+	m, err := mlp.LoadFile(filepath.Join(dir, ClassifierFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := ReadEmbedderSpec(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Embedder == "" || m.Embedder != spec.Fingerprint() || !strings.Contains(m.Embedder, r.Embedder.Model()) {
+		t.Errorf("classifier.mlp records the embedder %q, want %q (model %s)", m.Embedder, spec.Fingerprint(), r.Embedder.Model())
+	}
+	if err := CheckPair(m, spec, ClassifierFile); err != nil {
+		t.Errorf("CheckPair of a run's own files: %v", err)
+	}
+	other := spec
+	other.Model += "-other-fit"
+	if err := CheckPair(m, other, ClassifierFile); err == nil || !strings.Contains(err.Error(), "different runs") {
+		t.Errorf("CheckPair with another embedder: %v, want an error saying the files come from different runs", err)
 	}
 }

@@ -176,6 +176,11 @@ func Run(ctx context.Context, s Settings, hooks Hooks) (*Result, error) {
 	if err := model.SetClasses(r.Classes); err != nil {
 		return nil, err
 	}
+	// The classifier records the embedder that feeds it, so that predict
+	// refuses vectors from another.
+	if spec, err := SpecOf(r.Embedder); err == nil {
+		model.Embedder = spec.Fingerprint()
+	}
 	hooks.step("training the classifier (%d inputs, %d hidden, %d classes) on %d rows", dim, model.HiddenSize(), len(r.Classes), train.Len())
 	r.History, err = model.Fit(ctx, train.Embeddings, train.EncodedLabel, test.Embeddings, test.EncodedLabel, hooks.Epoch)
 	if err != nil {
