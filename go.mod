@@ -6,6 +6,7 @@ require (
 	github.com/janpfeifer/gonb v0.11.1
 	github.com/parquet-go/parquet-go v0.32.0
 	golang.org/x/sys v0.49.0
+	golang.org/x/term v0.45.0
 	gonum.org/v1/gonum v0.17.0
 	gonum.org/v1/netlib v0.0.0-20190313105609-8cb42192e0e0
 	gonum.org/v1/plot v0.17.0

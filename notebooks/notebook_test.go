@@ -112,7 +112,7 @@ func trim(s string, n int) string {
 // extra variables.
 func runEnv(t *testing.T, extra ...string) []string {
 	t.Helper()
-	data := shared.File(t, "data/20news-bydate.tar.gz")
+	data := shared.Archive(t)
 	drop := []string{"GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_GENAI_USE_VERTEXAI", "GOOGLE_CLOUD_PROJECT",
 		"GOOGLE_CLOUD_LOCATION", "GOOGLE_GEMINI_BASE_URL", "EMBEDCLASSIFY_DIMS", "EMBEDCLASSIFY_DATA", notebook.EmbeddingCacheEnv}
 	var env []string

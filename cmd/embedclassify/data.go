@@ -53,8 +53,10 @@ func runData(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	if *format != "jsonl" && *format != "csv" {
-		fmt.Fprintf(stderr, "embedclassify data: unknown --format %q; valid formats are jsonl and csv\n", *format)
-		return errUsage
+		return badUsage(fs, "unknown --format %q; valid formats are jsonl and csv", *format)
+	}
+	if err := checkOutput(*out); err != nil {
+		return err
 	}
 
 	opt := newsgroups.Options{
@@ -69,6 +71,7 @@ func runData(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		opt.Categories = c
 	}
 	progress := newProgress(stderr, *quiet)
+	opt.Warn = progress.Warn
 	opt.Progress = func(done, total int64) {
 		if total > 0 {
 			progress.Bar("download", int(done>>10), int(total>>10))
@@ -101,6 +104,20 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// checkOutput checks, before any work, that openOutput will be able to
+// write the file name ("" or "-" is standard output).
+func checkOutput(name string) error {
+	if name == "" || name == "-" {
+		return nil
+	}
+	probe, err := atomicfile.Create(name)
+	if err != nil {
+		return fmt.Errorf("-o: %w", err)
+	}
+	probe.Abort()
+	return nil
 }
 
 // openOutput returns the writer for -o (a temporary file renamed into place

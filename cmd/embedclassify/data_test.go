@@ -19,10 +19,7 @@ import (
 // parityFirst reads document 0 of the train subset from parity.json.
 func parityFirst(t *testing.T, key string) (file string, target int, raw, pre string) {
 	t.Helper()
-	b, err := os.ReadFile(shared.Parity(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := shared.Parity()
 	var all map[string]json.RawMessage
 	if err := json.Unmarshal(b, &all); err != nil {
 		t.Fatal(err)

@@ -18,10 +18,10 @@ import (
 	"time"
 
 	"github.com/embedclassify/embedclassify/lib/embedding"
-	"github.com/embedclassify/embedclassify/lib/embedding/gemini"
 	"github.com/embedclassify/embedclassify/lib/embedding/selector"
 	"github.com/embedclassify/embedclassify/lib/frame"
 	"github.com/embedclassify/embedclassify/lib/newsgroups"
+	"github.com/embedclassify/embedclassify/lib/tutorial"
 )
 
 const embedUsage = `usage: embedclassify embed [flags]
@@ -46,23 +46,66 @@ Output formats (--format, else from the -o extension, else jsonl):
   csv    file,label,class,e0,e1,...
 `
 
-// runEmbed implements "embedclassify embed".
+// embedJob is what "embedclassify embed" was asked to do.
+type embedJob struct {
+	in, fit      string // files of texts to embed and to fit on ("" = the dataset)
+	data, subset string // the dataset, when there is no --in
+	classes      string
+	perClass     int
+	fitPerClass  int // -1: the default (see the flag)
+	seed         int64
+	out, format  string
+	quiet        bool
+	cfg          selector.Config
+	kind         string // the embedder cfg resolves to
+}
+
+// runEmbed implements "embedclassify embed": it checks the job, reads the
+// texts (and those to fit the offline embedder on), embeds them and writes
+// the vectors.
 func runEmbed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	job, err := parseEmbed(args, stdout, stderr)
+	if err != nil {
+		return err
+	}
+	progress := newProgress(stderr, job.quiet)
+	defer progress.Done()
+	f, err := job.texts(ctx, progress)
+	if err != nil {
+		return err
+	}
+	fitTexts, err := job.fitTexts(ctx, f, progress)
+	if err != nil {
+		return err
+	}
+	vecs, err := job.embed(ctx, fitTexts, f.Text, progress)
+	if err != nil {
+		return err
+	}
+	w, commit, err := openOutput(job.out, stdout)
+	if err != nil {
+		return err
+	}
+	return commit(writeVectors(w, job.format, f, vecs))
+}
+
+// parseEmbed reads embed's flags and checks them, and the output file,
+// before anything is loaded or paid for.
+func parseEmbed(args []string, stdout, stderr io.Writer) (*embedJob, error) {
 	fs := flag.NewFlagSet("embedclassify embed", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var (
-		in       = fs.String("in", "", "`file` of texts written by 'embedclassify data' (jsonl or csv; '-' = stdin); default: the dataset")
-		fit      = fs.String("fit", "", "`file` of texts (like --in) to fit the offline embedder on (default: the texts being embedded, or the matching train texts for --subset test)")
-		data     = fs.String("data", "", "20 Newsgroups `archive` (.tar.gz) or extracted folder, when there is no --in")
-		subset   = fs.String("subset", newsgroups.Train, "dataset subset when there is no --in: train, test or all")
-		classes  = fs.String("classes", "", "keep the classes whose name contains this `text` ('' keeps all)")
-		perClass = fs.Int("per-class", 0, "sample this many texts per class (frame.Sample; 0 = all)")
-		seed     = fs.Int64("seed", 0, "seed of the per-class sample")
-		fitPer   = fs.Int("fit-per-class", -1, "with --subset test and the offline embedder: train texts per class to fit it on (default: 100, the tutorial's, when --per-class is set; else all)")
-		out      = fs.String("o", "", "output `file` (default: standard output)")
-		format   = fs.String("format", "", "output format: npy, jsonl or csv (default: from -o's extension, else jsonl)")
-		quiet    = fs.Bool("quiet", false, "no progress on stderr")
-	)
+	j := &embedJob{}
+	fs.StringVar(&j.in, "in", "", "`file` of texts written by 'embedclassify data' (jsonl or csv; '-' = stdin); default: the dataset")
+	fs.StringVar(&j.fit, "fit", "", "`file` of texts (like --in) to fit the offline embedder on (default: the texts being embedded, or the matching train texts for --subset test)")
+	fs.StringVar(&j.data, "data", "", "20 Newsgroups `archive` (.tar.gz) or extracted folder, when there is no --in")
+	fs.StringVar(&j.subset, "subset", newsgroups.Train, "dataset subset when there is no --in: train, test or all")
+	fs.StringVar(&j.classes, "classes", "", "keep the classes whose name contains this `text` ('' keeps all)")
+	fs.IntVar(&j.perClass, "per-class", 0, "sample this many texts per class (frame.Sample; 0 = all)")
+	fs.Int64Var(&j.seed, "seed", 0, "seed of the per-class sample")
+	fs.IntVar(&j.fitPerClass, "fit-per-class", -1, fmt.Sprintf("with --subset test and the offline embedder: train texts per class to fit it on (default: %d, the tutorial's, when --per-class is set; else all)", tutorial.TrainPerClass))
+	fs.StringVar(&j.out, "o", "", "output `file` (default: standard output)")
+	fs.StringVar(&j.format, "format", "", "output format: npy, jsonl or csv (default: from -o's extension, else jsonl)")
+	fs.BoolVar(&j.quiet, "quiet", false, "no progress on stderr")
 	ef := addEmbeddingFlags(fs, "batch-size")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, embedUsage)
@@ -70,126 +113,135 @@ func runEmbed(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args, true); err != nil {
-		return err
+		return nil, err
 	}
-	fmtName := *format
-	if fmtName == "" {
-		switch strings.ToLower(filepath.Ext(*out)) {
+	j.cfg = ef.config()
+	if j.format == "" {
+		switch strings.ToLower(filepath.Ext(j.out)) {
 		case ".npy":
-			fmtName = "npy"
+			j.format = "npy"
 		case ".csv":
-			fmtName = "csv"
+			j.format = "csv"
 		default:
-			fmtName = "jsonl"
+			j.format = "jsonl"
 		}
 	}
-	if fmtName != "npy" && fmtName != "jsonl" && fmtName != "csv" {
-		fmt.Fprintf(stderr, "embedclassify embed: unknown --format %q; valid formats are npy, jsonl and csv\n", fmtName)
-		return errUsage
+	if j.format != "npy" && j.format != "jsonl" && j.format != "csv" {
+		return nil, badUsage(fs, "unknown --format %q; valid formats are npy, jsonl and csv", j.format)
 	}
-	if fmtName == "npy" && (*out == "" || *out == "-") {
-		if f, ok := stdout.(*os.File); ok {
-			if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-				fmt.Fprintln(stderr, "embedclassify embed: npy is binary; write it to a file with -o")
-				return errUsage
-			}
+	if j.format == "npy" && (j.out == "" || j.out == "-") && isTerminal(stdout) {
+		return nil, badUsage(fs, "npy is binary; write it to a file with -o")
+	}
+	if j.perClass < 0 {
+		return nil, badUsage(fs, "--per-class %d is negative", j.perClass)
+	}
+	if j.in == "" && j.classes != "" {
+		if err := checkClasses(fs, j.classes); err != nil {
+			return nil, err
 		}
 	}
+	if err := checkEmbedding(fs, j.cfg); err != nil {
+		return nil, err
+	}
+	j.kind, _ = selector.Resolve(j.cfg) // checked above
+	if err := checkOutput(j.out); err != nil {
+		return nil, err
+	}
+	return j, nil
+}
 
-	progress := newProgress(stderr, *quiet)
-	defer progress.Done()
-
+// texts returns the frame to embed: --in, or the dataset's subset, sampled
+// or filtered by class.
+func (j *embedJob) texts(ctx context.Context, progress *progress) (*frame.Frame, error) {
 	var (
 		f   *frame.Frame
 		err error
 	)
-	if *in != "" {
-		f, err = readFrame(*in, os.Stdin)
+	if j.in != "" {
+		f, err = readFrame(j.in, os.Stdin)
 	} else {
-		progress.Step("loading the " + *subset + " subset")
-		f, err = loadDatasetFrame(ctx, *data, *subset)
+		progress.Step("loading the " + j.subset + " subset")
+		f, err = loadDatasetFrame(ctx, j.data, j.subset)
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if *perClass > 0 {
-		if f, err = frame.Sample(f, *perClass, *classes, *seed); err != nil {
-			return err
-		}
-	} else if *classes != "" {
-		if f, err = frame.KeepClasses(f, *classes); err != nil {
-			return err
-		}
+	if f, err = j.pick(f, j.perClass); err != nil {
+		return nil, err
 	}
 	if f.Len() == 0 {
-		return errors.New("no texts to embed: the input is empty or no class matches --classes")
+		return nil, errors.New("no texts to embed: the input is empty or no class matches --classes")
 	}
-	cfg := ef.config()
+	return f, nil
+}
 
-	fitTexts := f.Text
+// pick samples perClass rows of each class kept by --classes, or keeps all
+// of their rows when perClass is 0.
+func (j *embedJob) pick(f *frame.Frame, perClass int) (*frame.Frame, error) {
+	if perClass > 0 {
+		return frame.Sample(f, perClass, j.classes, j.seed)
+	}
+	if j.classes != "" {
+		return frame.KeepClasses(f, j.classes)
+	}
+	return f, nil
+}
+
+// fitTexts returns the texts to fit the offline embedder on: --fit's, the
+// training texts chosen as the tutorial chooses them when the dataset's
+// test texts are embedded offline, else the texts being embedded.
+func (j *embedJob) fitTexts(ctx context.Context, f *frame.Frame, progress *progress) ([]string, error) {
 	switch {
-	case *fit != "":
-		ff, err := readFrame(*fit, os.Stdin)
+	case j.fit != "":
+		ff, err := readFrame(j.fit, os.Stdin)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		fitTexts = ff.Text
-	case *in == "" && *subset != newsgroups.Train && cfg.Kind != selector.KindGemini && !(cfg.Kind != selector.KindLocal && gemini.Configured()):
-		// Embedding the test texts with the offline embedder: fit it on
-		// the training texts chosen the same way, as the tutorial does.
+		return ff.Text, nil
+	case j.in == "" && j.subset != newsgroups.Train && j.kind == selector.KindLocal:
 		progress.Step("loading the train subset to fit the offline embedder on")
-		tf, err := loadDatasetFrame(ctx, *data, newsgroups.Train)
+		tf, err := loadDatasetFrame(ctx, j.data, newsgroups.Train)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		n := *fitPer
+		n := j.fitPerClass
 		if n < 0 {
 			n = 0
-			if *perClass > 0 {
-				n = 100
+			if j.perClass > 0 {
+				n = tutorial.TrainPerClass
 			}
 		}
-		if n > 0 {
-			if tf, err = frame.Sample(tf, n, *classes, *seed); err != nil {
-				return err
-			}
-		} else if *classes != "" {
-			if tf, err = frame.KeepClasses(tf, *classes); err != nil {
-				return err
-			}
+		if tf, err = j.pick(tf, n); err != nil {
+			return nil, err
 		}
-		fitTexts = tf.Text
+		return tf.Text, nil
 	}
+	return f.Text, nil
+}
 
+// embed builds the embedder (fitted on fitTexts when offline) and embeds
+// texts, reporting progress and, at the end, what it took.
+func (j *embedJob) embed(ctx context.Context, fitTexts, texts []string, progress *progress) ([][]float32, error) {
+	cfg := j.cfg
 	cfg.Progress = func(done, total int) { progress.Bar("embed", done, total) }
 	emb, msg, err := selector.Select(ctx, cfg, fitTexts)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	progress.Step(msg)
-
 	start := time.Now()
-	vecs, err := emb.Embed(ctx, f.Text)
+	vecs, err := emb.Embed(ctx, texts)
 	progress.Done()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	dim := 0
-	if len(vecs) > 0 {
-		dim = len(vecs[0])
-	}
-	summary := fmt.Sprintf("embedded %d texts with %s (%d dimensions) in %.1fs", len(vecs), emb.Model(), dim, time.Since(start).Seconds())
+	summary := fmt.Sprintf("embedded %d texts with %s (%d dimensions) in %.1fs", len(vecs), emb.Model(), emb.Dim(), time.Since(start).Seconds())
 	if c, ok := emb.(*embedding.Cache); ok {
 		st := c.Stats()
 		summary += fmt.Sprintf("; cache: %d reused, %d requested", st.Hits, st.Misses)
 	}
 	progress.Step(summary)
-
-	w, commit, err := openOutput(*out, stdout)
-	if err != nil {
-		return err
-	}
-	return commit(writeVectors(w, fmtName, f, vecs))
+	return vecs, nil
 }
 
 // loadDatasetFrame loads a subset of the dataset and preprocesses it as the

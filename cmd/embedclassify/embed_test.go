@@ -162,6 +162,25 @@ func TestEmbedBadUsage(t *testing.T) {
 	if code != 1 || !strings.Contains(stderr, "no API key") {
 		t.Errorf("gemini without a key: exit %d, %s", code, stderr)
 	}
+	// Checked before the dataset is opened: --data names nothing.
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "never-opened.tar.gz")
+	for _, tt := range []struct {
+		args     []string
+		code     int
+		inStderr string
+	}{
+		{[]string{"--embedder", "gemni"}, 2, `unknown --embedder "gemni"`},
+		{[]string{"--classes", "scii"}, 2, "matches no newsgroup"},
+		{[]string{"--embedder", "gemini"}, 1, "no API key"},
+		{[]string{"-o", filepath.Join(dir, "no-such-folder", "v.npy")}, 1, "no-such-folder"},
+	} {
+		args := append([]string{"--data", missing}, tt.args...)
+		_, stderr, code := runEmbedCmd(t, args...)
+		if code != tt.code || !strings.Contains(stderr, tt.inStderr) || strings.Contains(stderr, "never-opened") {
+			t.Errorf("embed %q: exit %d, stderr %q; want exit %d and %q, before the dataset is opened", args, code, stderr, tt.code, tt.inStderr)
+		}
+	}
 }
 
 // TestEmbedTestSubsetFitsOnTrain embeds the tutorial's test sample offline:

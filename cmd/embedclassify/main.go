@@ -21,6 +21,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -86,22 +87,91 @@ func mainErr(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 2
 }
 
-// errUsage marks an error whose message the flag package already printed.
+// errUsage marks an error whose message has already been printed.
 var errUsage = errors.New("usage error")
 
-// parseFlags parses args with fs, whose errors the flag package has already
-// printed: it returns flag.ErrHelp for -h, errUsage for a bad flag, and
-// errUsage too when positional arguments are left and noArgs is set.
+// parseFlags parses args with fs. It returns flag.ErrHelp for -h (after
+// fs's usage), errUsage for a bad flag (after a short message naming the
+// closest flag, not the whole usage), and errUsage too when positional
+// arguments are left and noArgs is set.
 func parseFlags(fs *flag.FlagSet, args []string, noArgs bool) error {
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return err
+	out, usage := fs.Output(), fs.Usage
+	var msg strings.Builder
+	fs.SetOutput(&msg)
+	fs.Usage = func() {}
+	err := fs.Parse(args)
+	fs.SetOutput(out)
+	fs.Usage = usage
+	if err == flag.ErrHelp {
+		if usage != nil {
+			usage()
+		} else {
+			fmt.Fprintf(out, "Usage of %s:\n", fs.Name())
+			fs.PrintDefaults()
 		}
+		return err
+	}
+	if err != nil {
+		fmt.Fprintf(out, "%s: %v\n", fs.Name(), err)
+		if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: "); ok {
+			if near := closestFlag(fs, strings.TrimLeft(name, "-")); near != "" {
+				fmt.Fprintf(out, "did you mean --%s?\n", near)
+			}
+		}
+		fmt.Fprintf(out, "Run '%s -h' for the flags.\n", fs.Name())
 		return errUsage
 	}
 	if noArgs && fs.NArg() > 0 {
-		fmt.Fprintf(fs.Output(), "%s: unexpected arguments %q\n", fs.Name(), fs.Args())
+		fmt.Fprintf(out, "%s: unexpected arguments %q\nRun '%s -h' for the flags.\n", fs.Name(), fs.Args(), fs.Name())
 		return errUsage
 	}
 	return nil
+}
+
+// badUsage prints a usage error about fs's flags, with where to find them,
+// and returns errUsage (exit code 2).
+func badUsage(fs *flag.FlagSet, format string, args ...any) error {
+	fmt.Fprintf(fs.Output(), "%s: %s\nRun '%s -h' for the flags.\n", fs.Name(), fmt.Sprintf(format, args...), fs.Name())
+	return errUsage
+}
+
+// closestFlag returns the name of fs's flag nearest to name: the one with
+// the smallest edit distance, if that is at most a third of the name's
+// length (and at least 2), or the only flag name starts with; "" if none.
+func closestFlag(fs *flag.FlagSet, name string) string {
+	best, bestDist := "", max(2, len(name)/3)+1
+	var prefixed []string
+	fs.VisitAll(func(f *flag.Flag) {
+		if strings.HasPrefix(f.Name, name) {
+			prefixed = append(prefixed, f.Name)
+		}
+		if d := editDistance(name, f.Name); d < bestDist {
+			best, bestDist = f.Name, d
+		}
+	})
+	if best == "" && len(prefixed) == 1 {
+		best = prefixed[0]
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

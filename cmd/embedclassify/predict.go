@@ -56,17 +56,27 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fs.Usage()
 		return errUsage
 	}
+	for i, t := range texts {
+		if strings.TrimSpace(t) == "" {
+			return badUsage(fs, "text %d of %d is empty or blank: there is nothing to classify in it", i+1, len(texts))
+		}
+	}
 
 	model, err := mlp.LoadFile(*modelFile)
 	if err != nil {
 		return fmt.Errorf("loading the classifier: %w", err)
 	}
-	emb, spec, err := tutorial.LoadEmbedder(ctx, filepath.Dir(*modelFile), selector.Config{CacheDir: *cache})
+	dir := filepath.Dir(*modelFile)
+	spec, err := tutorial.ReadEmbedderSpec(dir)
 	if err != nil {
 		return err
 	}
-	if spec.Dims != model.InputSize() {
-		return fmt.Errorf("the embedder beside %s makes %d-dimensional vectors but the classifier takes %d: they come from different runs", *modelFile, spec.Dims, model.InputSize())
+	if err := tutorial.CheckPair(model, spec, *modelFile); err != nil {
+		return err
+	}
+	emb, _, err := tutorial.LoadEmbedder(ctx, dir, selector.Config{CacheDir: *cache})
+	if err != nil {
+		return err
 	}
 	vecs, err := emb.Embed(ctx, texts)
 	if err != nil {

@@ -89,6 +89,8 @@ func TestPredictErrors(t *testing.T) {
 		inStderr string
 	}{
 		{[]string{"predict"}, 2, "no text to classify"},
+		{[]string{"predict", "--model-file", bogus, ""}, 2, "text 1 of 1 is empty"},
+		{[]string{"predict", "--model-file", bogus, "fine", " \t\n"}, 2, "text 2 of 2 is empty or blank"},
 		{[]string{"predict", "--model-file", filepath.Join(dir, "missing.mlp"), "x"}, 1, "missing.mlp"},
 		{[]string{"predict", "--model-file", bogus, "x"}, 1, "loading the classifier"},
 	}
@@ -98,5 +100,44 @@ func TestPredictErrors(t *testing.T) {
 		if code != tt.code || !strings.Contains(stderr.String(), tt.inStderr) {
 			t.Errorf("embedclassify %q: exit %d, stderr %q; want exit %d and %q", tt.args, code, stderr.String(), tt.code, tt.inStderr)
 		}
+	}
+}
+
+// TestPredictRefusesMixedReport trains two small offline runs whose
+// embedders differ (fitted on other texts) but make vectors of the same
+// length, puts the second run's embedder beside the first run's
+// classifier, and checks that predict refuses the pair.
+func TestPredictRefusesMixedReport(t *testing.T) {
+	tiny := filepath.Join("..", "..", "lib", "newsgroups", "testdata", "tiny-bydate.tar.gz")
+	dirs := map[string]string{}
+	for _, classes := range []string{"sci", ""} {
+		out := filepath.Join(t.TempDir(), "out")
+		var stdout, stderr bytes.Buffer
+		args := []string{"run", "--data", tiny, "--out", out, "--quiet", "--embedder", "local", "--dims", "2",
+			"--classes", classes, "--train-per-class", "0", "--test-per-class", "0", "--epochs", "2"}
+		if code := mainErr(context.Background(), args, &stdout, &stderr); code != 0 {
+			t.Fatalf("embedclassify %q: exit %d\n%s", args, code, stderr.String())
+		}
+		dirs[classes] = out
+	}
+	predict := func(dir string) (int, string) {
+		var stdout, stderr bytes.Buffer
+		code := mainErr(context.Background(), []string{"predict", "--model-file", filepath.Join(dir, "classifier.mlp"), "orbit"}, &stdout, &stderr)
+		return code, stderr.String()
+	}
+	if code, msg := predict(dirs["sci"]); code != 0 {
+		t.Fatalf("predict with a whole report: exit %d: %s", code, msg)
+	}
+	for _, name := range []string{"embedder.json", "embedder.lsa.gz"} {
+		b, err := os.ReadFile(filepath.Join(dirs[""], name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dirs["sci"], name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if code, msg := predict(dirs["sci"]); code != 1 || !strings.Contains(msg, "different runs") {
+		t.Errorf("predict with another run's embedder: exit %d, stderr %q; want exit 1 saying the files come from different runs", code, msg)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/term"
 )
 
 // progress writes a run's steps and progress bars to a terminal (stderr).
@@ -24,13 +26,13 @@ type progress struct {
 }
 
 func newProgress(w io.Writer, quiet bool) *progress {
-	p := &progress{w: w, quiet: quiet, start: time.Now(), lastTick: -1}
-	if f, ok := w.(*os.File); ok {
-		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-			p.tty = true
-		}
-	}
-	return p
+	return &progress{w: w, quiet: quiet, tty: isTerminal(w), start: time.Now(), lastTick: -1}
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // Step prints one line.
@@ -42,6 +44,14 @@ func (p *progress) Step(msg string) {
 	defer p.mu.Unlock()
 	p.endBar()
 	fmt.Fprintf(p.w, "[%5.1fs] %s\n", time.Since(p.start).Seconds(), msg)
+}
+
+// Warn prints a warning line, even when quiet.
+func (p *progress) Warn(msg string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.endBar()
+	fmt.Fprintf(p.w, "warning: %s\n", msg)
 }
 
 // Bar shows done of total under name.

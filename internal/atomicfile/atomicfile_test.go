@@ -1,6 +1,7 @@
 package atomicfile
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"testing"
@@ -75,5 +76,76 @@ func assertOnly(t *testing.T, dir string, names ...string) {
 		if got[i] != names[i] {
 			t.Fatalf("folder holds %v, want %v", got, names)
 		}
+	}
+}
+
+func readDir(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]string{}
+	for _, e := range es {
+		b, _ := os.ReadFile(filepath.Join(dir, e.Name()))
+		m[e.Name()] = string(b)
+	}
+	return m
+}
+
+func TestDir(t *testing.T) {
+	parent := t.TempDir()
+	dest := filepath.Join(parent, "report")
+	write := func(files map[string]string, commit bool) error {
+		d, err := CreateDir(dest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer d.Abort()
+		for name, s := range files {
+			if err := WriteFile(filepath.Join(d.Path(), name), []byte(s)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if !commit {
+			return nil
+		}
+		return d.Commit()
+	}
+	first := map[string]string{"a": "1", "b": "2"}
+	if err := write(first, true); err != nil {
+		t.Fatal(err)
+	}
+	if got := readDir(t, dest); !maps.Equal(got, first) {
+		t.Errorf("new folder holds %v, want %v", got, first)
+	}
+	// Aborted: the old folder stays as it was.
+	write(map[string]string{"a": "changed", "c": "3"}, false)
+	if got := readDir(t, dest); !maps.Equal(got, first) {
+		t.Errorf("after Abort the folder holds %v, want %v", got, first)
+	}
+	// Committed over the old one: exactly the new files.
+	second := map[string]string{"a": "new", "c": "3"}
+	if err := write(second, true); err != nil {
+		t.Fatal(err)
+	}
+	if got := readDir(t, dest); !maps.Equal(got, second) {
+		t.Errorf("replaced folder holds %v, want %v", got, second)
+	}
+	if es, _ := os.ReadDir(parent); len(es) != 1 {
+		t.Errorf("the parent holds %d entries, want only the folder (no temporary left)", len(es))
+	}
+	// A file at dest is not replaced.
+	file := filepath.Join(parent, "file")
+	os.WriteFile(file, []byte("keep"), 0o644)
+	d, err := CreateDir(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Commit(); err == nil {
+		t.Error("Commit over a file succeeded")
+	}
+	if b, _ := os.ReadFile(file); string(b) != "keep" {
+		t.Errorf("the file was changed to %q", b)
 	}
 }

@@ -1,75 +1,78 @@
-// Package shared locates the team's shared reference files (the 20 Newsgroups
-// archive and the scikit-learn parity values) for tests and benchmarks.
+// Package shared finds the reference data tests and benchmarks need: the
+// 20 Newsgroups archive, found where the program finds it, and the
+// scikit-learn parity values, which ship with this package.
 //
-// The files live in a folder named shared beside the repository's root (the
-// folder that holds go.mod). EMBEDCLASSIFY_SHARED overrides that location.
-// When the files are missing, tests skip with a message on a developer
-// machine, and fail in CI (CI=true), where they must always be present.
+// The archive is the one the program would load with no --data flag:
+// $EMBEDCLASSIFY_DATA (an archive, or a folder holding one or the
+// extracted dataset), else the per-user cache's copy
+// (os.UserCacheDir()/embedclassify/20news-bydate.tar.gz). Tests never
+// download it. When there is none, a test skips with a message on a
+// developer machine and fails in CI (CI=true), where it must be present.
 package shared
 
 import (
+	_ "embed"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 )
 
-// Dir returns the shared folder: $EMBEDCLASSIFY_SHARED, or the folder named
-// shared beside the module root found by walking up from the working
-// directory. It returns "" when neither exists.
-func Dir() string {
-	if d := os.Getenv("EMBEDCLASSIFY_SHARED"); d != "" {
-		return d
+// The dataset's environment variable and the cached archive's place, as
+// lib/newsgroups defines them (the package's test checks they agree; it
+// cannot be imported here, since its own tests import this package).
+const (
+	envData     = "EMBEDCLASSIFY_DATA"
+	cacheFolder = "embedclassify"
+	archiveName = "20news-bydate.tar.gz"
+)
+
+// parity is scikit-learn 1.2's fetch_20newsgroups on the by-date files:
+// per subset and removal option, the document count, the target names, the
+// first 25 documents (file, target, sha256 of the raw and of the
+// preprocessed text) and sha256 fingerprints of whole subsets.
+//
+//go:embed parity.json
+var parity []byte
+
+// Parity returns the scikit-learn parity values as JSON (see the keys
+// "train/remove=none", "train/remove=all", "test/remove=none",
+// "test/remove=all", "train/example0_from_Lines" and
+// "train/head5_preprocessed_first_60_chars").
+func Parity() []byte { return parity }
+
+// ArchivePath returns the dataset the program would load without --data,
+// and where that choice came from; "" when there is none.
+func ArchivePath() (path, from string) {
+	if p := os.Getenv(envData); p != "" {
+		return p, "$" + envData
 	}
-	wd, err := os.Getwd()
-	if err != nil {
-		return ""
-	}
-	for d := wd; ; {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			s := filepath.Join(filepath.Dir(d), "shared")
-			if fi, err := os.Stat(s); err == nil && fi.IsDir() {
-				return s
-			}
-			return ""
+	if base, err := os.UserCacheDir(); err == nil {
+		p := filepath.Join(base, cacheFolder, archiveName)
+		if _, err := os.Stat(p); err == nil {
+			return p, "the per-user cache"
 		}
-		p := filepath.Dir(d)
-		if p == d {
-			return ""
-		}
-		d = p
 	}
+	return "", ""
 }
 
-// File returns the path of name (for example "data/20news-bydate.tar.gz")
-// inside the shared folder. When it is missing the test is skipped, or failed
-// when the CI variable is "true".
-func File(tb testing.TB, name string) string {
+// Archive returns the 20 Newsgroups dataset (see ArchivePath) for a test or
+// benchmark. When there is none, the test is skipped, or failed when the CI
+// variable is "true"; a path set in $EMBEDCLASSIFY_DATA that does not exist
+// always fails it.
+func Archive(tb testing.TB) string {
 	tb.Helper()
-	dir := Dir()
-	p := filepath.Join(dir, filepath.FromSlash(name))
-	if dir != "" {
-		if _, err := os.Stat(p); err == nil {
-			return p
+	p, from := ArchivePath()
+	if p != "" {
+		if _, err := os.Stat(p); err != nil {
+			tb.Fatalf("the 20 Newsgroups dataset from %s cannot be used: %v", from, err)
 		}
+		return p
 	}
-	msg := "shared file " + name + " not found (set EMBEDCLASSIFY_SHARED to the folder holding data/)"
+	msg := fmt.Sprintf("the 20 Newsgroups archive was not found: set %s to its path (or run 'embedclassify data' once to download it into the per-user cache)", envData)
 	if os.Getenv("CI") == "true" {
 		tb.Fatal(msg + "; CI must have it")
 	}
 	tb.Skip(msg)
 	return ""
-}
-
-// Archive returns the path of the shared 20 Newsgroups archive, skipping or
-// failing the test as File does.
-func Archive(tb testing.TB) string {
-	tb.Helper()
-	return File(tb, "data/20news-bydate.tar.gz")
-}
-
-// Parity returns the path of the shared parity.json, skipping or failing the
-// test as File does.
-func Parity(tb testing.TB) string {
-	tb.Helper()
-	return File(tb, "data/parity.json")
 }

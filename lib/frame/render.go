@@ -235,6 +235,9 @@ func (f *Frame) String() string {
 	return b.String()
 }
 
+// htmlEscaper escapes as pandas' to_html does: only &, < and >. Quotes stay
+// as they are (html.EscapeString would write &#34; and &#39;, and the tables
+// would no longer match pandas' byte for byte).
 var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 const htmlStyle = `<style scoped>

@@ -9,8 +9,6 @@ package metrics
 import (
 	"errors"
 	"fmt"
-
-	"gonum.org/v1/gonum/mat"
 )
 
 // ErrEmpty is returned (wrapped) when there are no examples to score.
@@ -67,7 +65,7 @@ func Accuracy(yTrue, yPred []int) (float64, error) {
 // cm[i][j] is the number of examples of class i predicted as class j.
 // numClasses fixes the size of the matrix; when it is 0 or less the
 // classes are 0 to the largest label seen. The result is what
-// plots.ConfusionMatrix draws; Dense converts it for gonum/mat.
+// plots.ConfusionMatrix draws.
 func ConfusionMatrix(yTrue, yPred []int, numClasses int) ([][]int, error) {
 	k, err := check(yTrue, yPred, numClasses)
 	if err != nil {
@@ -82,20 +80,6 @@ func ConfusionMatrix(yTrue, yPred []int, numClasses int) ([][]int, error) {
 		cm[t][yPred[i]]++
 	}
 	return cm, nil
-}
-
-// Dense returns the counts cm as a gonum matrix (nil for an empty cm).
-func Dense(cm [][]int) *mat.Dense {
-	if len(cm) == 0 || len(cm[0]) == 0 {
-		return nil
-	}
-	d := mat.NewDense(len(cm), len(cm[0]), nil)
-	for i, row := range cm {
-		for j, v := range row {
-			d.Set(i, j, float64(v))
-		}
-	}
-	return d
 }
 
 // Normalize returns cm with every row divided by its sum (the fraction of

@@ -7,12 +7,13 @@ import (
 )
 
 // Scores are one row of a classification report.
+// In JSON its keys are snake_case: name, precision, recall, f1, support.
 type Scores struct {
-	Name      string  // class name, or "macro avg" / "weighted avg"
-	Precision float64 // right predictions of the class / all predictions of it
-	Recall    float64 // right predictions of the class / all examples of it
-	F1        float64 // harmonic mean of precision and recall
-	Support   int     // examples of the class (all examples for the averages)
+	Name      string  `json:"name"`      // class name, or "macro avg" / "weighted avg"
+	Precision float64 `json:"precision"` // right predictions of the class / all predictions of it
+	Recall    float64 `json:"recall"`    // right predictions of the class / all examples of it
+	F1        float64 `json:"f1"`        // harmonic mean of precision and recall
+	Support   int     `json:"support"`   // examples of the class (all examples for the averages)
 }
 
 // Report is the table scikit-learn's classification_report prints: the

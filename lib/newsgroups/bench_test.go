@@ -46,3 +46,37 @@ func BenchmarkPreprocessFrameAll(b *testing.B) {
 		PreprocessFrame(ds)
 	}
 }
+
+// BenchmarkRemovePatterns compares the hand-written scanners RemoveEmails
+// and RemoveParenthesised with the same patterns run by package regexp, on
+// every document of the "all" subset. The scanners are kept only because
+// regexp is much slower here (see README's figures); the test
+// TestScannersMatchRegexp checks that both give the same bytes.
+func BenchmarkRemovePatterns(b *testing.B) {
+	ds, err := Load(context.Background(), Options{Path: shared.Archive(b), Subset: All})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var size int64
+	for _, d := range ds.Data {
+		size += int64(len(d))
+	}
+	for _, bm := range []struct {
+		name string
+		fn   func(string) string
+	}{
+		{"emails/scanner", RemoveEmails},
+		{"emails/regexp", func(s string) string { return emailRE.ReplaceAllString(s, "") }},
+		{"parens/scanner", RemoveParenthesised},
+		{"parens/regexp", func(s string) string { return parenRE.ReplaceAllString(s, "") }},
+	} {
+		b.Run(bm.name, func(b *testing.B) {
+			b.SetBytes(size)
+			for b.Loop() {
+				for _, d := range ds.Data {
+					bm.fn(d)
+				}
+			}
+		})
+	}
+}

@@ -6,11 +6,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
+	"io/fs"
+	"log"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/embedclassify/embedclassify/internal/atomicfile"
 )
@@ -28,33 +31,23 @@ var DefaultURLs = []string{
 	"http://qwone.com/~jason/20Newsgroups/20news-bydate.tar.gz",
 }
 
-// ChecksumError reports a file whose SHA-256 is not the canonical archive's.
-// The file has been removed.
+// ChecksumError reports a file or download whose SHA-256 is not the
+// expected one. A download that fails its check is discarded; a file is
+// never removed for it.
 type ChecksumError struct {
-	File string // the file checked (removed), or the URL downloaded
+	File string // the file checked, or the URL downloaded
 	Got  string // its SHA-256, hex
 	Want string // the expected SHA-256, hex
 }
 
 // Error names the file and both checksums.
 func (e *ChecksumError) Error() string {
-	return fmt.Sprintf("newsgroups: checksum mismatch for %s: sha256 is %s, want %s; the file was removed", e.File, e.Got, e.Want)
+	what := "the file was kept"
+	if strings.Contains(e.File, "://") {
+		what = "the download was discarded"
+	}
+	return fmt.Sprintf("newsgroups: checksum mismatch for %s: sha256 is %s, want %s; %s", e.File, e.Got, e.Want, what)
 }
-
-type hashingReader struct {
-	r io.Reader
-	h hash.Hash
-}
-
-func newHashingReader(r io.Reader) *hashingReader { return &hashingReader{r, sha256.New()} }
-
-func (h *hashingReader) Read(p []byte) (int, error) {
-	n, err := h.r.Read(p)
-	h.h.Write(p[:n])
-	return n, err
-}
-
-func (h *hashingReader) sum() string { return hex.EncodeToString(h.h.Sum(nil)) }
 
 // CachePath returns where Load keeps the downloaded archive for opt:
 // CacheDir (or os.UserCacheDir()/embedclassify) + "/20news-bydate.tar.gz".
@@ -72,26 +65,61 @@ func CachePath(opt Options) (string, error) {
 
 // loadCached reads the archive from the cache, downloading it first when it
 // is missing. A cached archive that fails its checksum or cannot be read is
-// removed and downloaded again.
+// never deleted: it is moved aside (see setAside), the move is reported
+// through opt.Warn, and a fresh copy is downloaded.
 func loadCached(ctx context.Context, opt *Options, parts []string, transform func([]byte) string) (*corpus, error) {
 	name, err := CachePath(*opt)
 	if err != nil {
 		return nil, err
 	}
+	var setAsideMsg string
 	if _, err := os.Stat(name); err == nil {
 		c, err := readArchiveFile(ctx, name, parts, opt.sha256(), transform)
 		if err == nil || ctx.Err() != nil {
 			return c, err
 		}
-		// A damaged cache entry: replace it.
-		if rerr := os.Remove(name); rerr != nil {
-			return nil, fmt.Errorf("%w (and removing it failed: %v)", err, rerr)
+		aside, merr := setAside(name)
+		if merr != nil {
+			return nil, fmt.Errorf("%w; it was left in place, and moving it aside failed (%v): move or delete it to download a fresh copy", err, merr)
 		}
+		setAsideMsg = fmt.Sprintf("%v; it was moved to %s (pass that path as the dataset if you trust it)", err, aside)
+		opt.warn(setAsideMsg + "; downloading a fresh copy")
 	}
 	if err := Download(ctx, name, *opt); err != nil {
+		if setAsideMsg != "" {
+			return nil, fmt.Errorf("%w (before that, %s)", err, setAsideMsg)
+		}
 		return nil, err
 	}
 	return readArchiveFile(ctx, name, parts, "", transform)
+}
+
+// setAside renames the unusable file name to the first free name among
+// name.rejected, name.rejected-2, ... in the same folder, and returns it.
+func setAside(name string) (string, error) {
+	for i := 1; i < 1000; i++ {
+		dest := name + ".rejected"
+		if i > 1 {
+			dest += "-" + strconv.Itoa(i)
+		}
+		if _, err := os.Lstat(dest); !errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err := os.Rename(name, dest); err != nil {
+			return "", err
+		}
+		return dest, nil
+	}
+	return "", fmt.Errorf("too many rejected copies beside %s", name)
+}
+
+// warn reports msg through o.Warn, or the standard logger when it is nil.
+func (o *Options) warn(msg string) {
+	if o.Warn != nil {
+		o.Warn(msg)
+		return
+	}
+	log.Print(msg)
 }
 
 func (o *Options) sha256() string {

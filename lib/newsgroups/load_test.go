@@ -323,13 +323,57 @@ func TestDownload(t *testing.T) {
 		if hits.Load() != before {
 			t.Error("the second Load downloaded again instead of using the cache")
 		}
-		// A damaged cached archive is replaced by a fresh download.
+		// A damaged cached archive is moved aside, said so, and replaced by
+		// a fresh download.
 		writeFile(t, filepath.Join(cache, ArchiveName), body[:100])
+		var warned []string
+		opt.Warn = func(msg string) { warned = append(warned, msg) }
 		if _, err := Load(ctx, opt); err != nil {
 			t.Fatalf("Load with a damaged cache: %v", err)
 		}
 		if hits.Load() == before {
 			t.Error("the damaged cache was not downloaded again")
+		}
+		aside := filepath.Join(cache, ArchiveName+".rejected")
+		if b, err := os.ReadFile(aside); err != nil || !bytes.Equal(b, body[:100]) {
+			t.Errorf("the damaged archive was not kept at %s (%v)", aside, err)
+		}
+		if len(warned) != 1 || !strings.Contains(warned[0], aside) || !strings.Contains(warned[0], "truncated") {
+			t.Errorf("warnings %q, want one saying the archive was truncated and where it went", warned)
+		}
+	})
+
+	// A valid archive in the cache that is not the canonical one (here: a
+	// repack with other bytes) is never deleted: it is moved aside, with a
+	// message naming both checksums and the new place, even when the
+	// download that should replace it fails.
+	t.Run("cached archive with another checksum", func(t *testing.T) {
+		cache := t.TempDir()
+		mine := writeFile(t, filepath.Join(cache, ArchiveName), makeTarGz(t, tinyEntries()[1:]))
+		orig, _ := os.ReadFile(mine)
+		var warned []string
+		_, err := Load(ctx, Options{CacheDir: cache, URLs: []string{srv.URL + "/missing"}, SHA256: sum(body),
+			Warn: func(msg string) { warned = append(warned, msg) }})
+		if err == nil {
+			t.Fatal("Load succeeded with a mismatching cache and no download")
+		}
+		aside := mine + ".rejected"
+		if b, rerr := os.ReadFile(aside); rerr != nil || !bytes.Equal(b, orig) {
+			t.Fatalf("the user's archive is gone: not at %s (%v); cache holds %v", aside, rerr, cacheFiles(t, cache))
+		}
+		for _, w := range []string{sum(orig), sum(body), aside} {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("error %q does not mention %q", err, w)
+			}
+			if len(warned) != 1 || !strings.Contains(warned[0], w) {
+				t.Errorf("warnings %q do not mention %q", warned, w)
+			}
+		}
+		// A second mismatching copy does not overwrite the first one set aside.
+		writeFile(t, mine, orig)
+		Load(ctx, Options{CacheDir: cache, URLs: []string{srv.URL + "/missing"}, SHA256: sum(body), Warn: func(string) {}})
+		if _, err := os.Stat(mine + ".rejected-2"); err != nil {
+			t.Errorf("the second copy was not set aside beside the first: %v", err)
 		}
 	})
 
@@ -357,7 +401,7 @@ func TestDownload(t *testing.T) {
 		if !errors.As(err, &ce) {
 			t.Fatalf("error %v, want a *ChecksumError", err)
 		}
-		for _, w := range []string{sum(body), ArchiveSHA256, "removed"} {
+		for _, w := range []string{sum(body), ArchiveSHA256, "discarded"} {
 			if !strings.Contains(err.Error(), w) {
 				t.Errorf("error %q does not mention %q", err, w)
 			}

@@ -87,7 +87,26 @@ type Options struct {
 	// SHA256 is the expected checksum of the downloaded or cached archive,
 	// hex; "" means ArchiveSHA256, the canonical archive's.
 	SHA256 string
+	// Warn, when set, receives what Load did that the caller should know
+	// about: a cached archive that did not match SHA256 or could not be
+	// read, and where it was moved before a fresh download. nil writes
+	// these messages with the standard logger.
+	Warn func(msg string)
 }
+
+// groups are the dataset's 20 newsgroups in target order (sorted).
+var groups = []string{
+	"alt.atheism", "comp.graphics", "comp.os.ms-windows.misc", "comp.sys.ibm.pc.hardware",
+	"comp.sys.mac.hardware", "comp.windows.x", "misc.forsale", "rec.autos", "rec.motorcycles",
+	"rec.sport.baseball", "rec.sport.hockey", "sci.crypt", "sci.electronics", "sci.med", "sci.space",
+	"soc.religion.christian", "talk.politics.guns", "talk.politics.mideast", "talk.politics.misc",
+	"talk.religion.misc",
+}
+
+// Groups returns the names of the dataset's 20 newsgroups in target order,
+// as Dataset.TargetNames holds them when every category is loaded: for
+// checking a class filter before loading anything.
+func Groups() []string { return slices.Clone(groups) }
 
 // Seed returns a pointer to n, for Options.RandomState and Options.CacheSeed.
 func Seed(n int64) *int64 { return &n }

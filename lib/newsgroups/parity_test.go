@@ -5,7 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -30,10 +30,7 @@ type paritySubset struct {
 
 func loadParity(t testing.TB) map[string]json.RawMessage {
 	t.Helper()
-	b, err := os.ReadFile(shared.Parity(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := shared.Parity()
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(b, &m); err != nil {
 		t.Fatalf("parsing parity.json: %v", err)
@@ -154,5 +151,18 @@ func TestParityTutorialOutputs(t *testing.T) {
 		if got := Truncate(f.Text[i], 60); got != want {
 			t.Errorf("head row %d = %q, want %q", i, got, want)
 		}
+	}
+}
+
+// TestGroups checks Groups against scikit-learn's target names.
+func TestGroups(t *testing.T) {
+	var p struct {
+		TargetNames []string `json:"target_names"`
+	}
+	if err := json.Unmarshal(loadParity(t)["train/remove=none"], &p); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(Groups(), p.TargetNames) {
+		t.Errorf("Groups() = %v, want scikit-learn's %v", Groups(), p.TargetNames)
 	}
 }

@@ -1,12 +1,15 @@
 package newsgroups
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/embedclassify/embedclassify/internal/shared"
 )
 
 // pythonCases are inputs and outputs computed with CPython 3.11 and
@@ -154,4 +157,22 @@ func FuzzStrip(f *testing.F) {
 			t.Fatalf("StripQuotes(%q) = %q grew", s, q)
 		}
 	})
+}
+
+// TestScannersMatchRegexp checks the hand-written scanners against package
+// regexp running the tutorial's patterns, on every document of the dataset
+// (and on the unit cases' texts), byte for byte.
+func TestScannersMatchRegexp(t *testing.T) {
+	ds, err := Load(context.Background(), Options{Path: shared.Archive(t), Subset: All})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, d := range ds.Data {
+		if got, want := RemoveEmails(d), emailRE.ReplaceAllString(d, ""); got != want {
+			t.Fatalf("document %d (%s): RemoveEmails differs from the regexp", i, ds.Filenames[i])
+		}
+		if got, want := RemoveParenthesised(d), parenRE.ReplaceAllString(d, ""); got != want {
+			t.Fatalf("document %d (%s): RemoveParenthesised differs from the regexp", i, ds.Filenames[i])
+		}
+	}
 }

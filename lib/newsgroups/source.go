@@ -5,6 +5,8 @@ import (
 	"bufio"
 	"compress/gzip"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -95,20 +97,19 @@ func readArchiveFile(ctx context.Context, name string, parts []string, wantSHA s
 	}
 	defer f.Close()
 	var r io.Reader = f
-	var h *hashingReader
+	h := sha256.New()
 	if wantSHA != "" {
-		h = newHashingReader(f)
-		r = h
+		r = io.TeeReader(f, h)
 	}
 	c, err := readArchive(ctx, r, name, parts, transform)
 	if err != nil {
 		return nil, err
 	}
-	if h != nil {
-		if _, err := io.Copy(io.Discard, ctxReader{ctx, h}); err != nil {
+	if wantSHA != "" {
+		if _, err := io.Copy(io.Discard, ctxReader{ctx, r}); err != nil {
 			return nil, fmt.Errorf("newsgroups: reading %s: %w", name, err)
 		}
-		if got := h.sum(); got != wantSHA {
+		if got := hex.EncodeToString(h.Sum(nil)); got != wantSHA {
 			return nil, &ChecksumError{File: name, Got: got, Want: wantSHA}
 		}
 	}

@@ -1,16 +1,17 @@
 package tutorial
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 
-	"github.com/embedclassify/embedclassify/internal/atomicfile"
 	"github.com/embedclassify/embedclassify/lib/embedding"
 	"github.com/embedclassify/embedclassify/lib/embedding/selector"
+	"github.com/embedclassify/embedclassify/lib/mlp"
 )
 
 // The files that record a run's embedder in its report folder.
@@ -29,9 +30,22 @@ type EmbedderSpec struct {
 	File     string `json:"file,omitempty"` // the offline model, relative to the folder
 }
 
-// SaveEmbedder records emb in dir: embedder.json and, for the offline
-// embedder, its model (see selector.Local.Save).
-func SaveEmbedder(dir string, emb embedding.Embedder) error {
+// Fingerprint identifies the vectors the embedder makes: its kind, model
+// name (for the offline embedder the name carries a fingerprint of its fit),
+// task type and dimension. A classifier records the fingerprint of the
+// embedder that fed it (mlp.Model.Embedder), so that predict can refuse an
+// embedder from another run.
+func (s EmbedderSpec) Fingerprint() string {
+	f := s.Kind + ":" + s.Model
+	if s.TaskType != "" {
+		f += ":" + s.TaskType
+	}
+	return f + ":" + strconv.Itoa(s.Dims)
+}
+
+// SpecOf describes emb as embedder.json records it. Only the offline and
+// the Gemini embedders (cached or not) can be recorded.
+func SpecOf(emb embedding.Embedder) (EmbedderSpec, error) {
 	spec := EmbedderSpec{Model: emb.Model(), Dims: emb.Dim()}
 	inner := emb
 	if c, ok := emb.(*embedding.Cache); ok {
@@ -40,23 +54,66 @@ func SaveEmbedder(dir string, emb embedding.Embedder) error {
 	switch e := inner.(type) {
 	case *selector.Local:
 		spec.Kind, spec.File = selector.KindLocal, LocalFile
-		var b bytes.Buffer
-		if err := e.Save(&b); err != nil {
-			return fmt.Errorf("saving the offline embedder: %w", err)
-		}
-		if err := atomicfile.WriteFile(filepath.Join(dir, LocalFile), b.Bytes()); err != nil {
-			return err
-		}
 	case embedding.TaskTyper:
 		spec.Kind, spec.TaskType = selector.KindGemini, e.TaskType()
 	default:
-		return fmt.Errorf("saving the embedder: %T cannot be recorded (want the offline or the Gemini embedder)", emb)
+		return spec, fmt.Errorf("saving the embedder: %T cannot be recorded (want the offline or the Gemini embedder)", emb)
 	}
-	b, err := json.MarshalIndent(spec, "", "  ")
+	return spec, nil
+}
+
+// saveEmbedder records emb with write: embedder.json and, for the offline
+// embedder, its model (see selector.Local.Save).
+func saveEmbedder(emb embedding.Embedder, write func(name string, fn func(io.Writer) error) error) (EmbedderSpec, error) {
+	spec, err := SpecOf(emb)
 	if err != nil {
-		return err
+		return spec, err
 	}
-	return atomicfile.WriteFile(filepath.Join(dir, EmbedderFile), append(b, '\n'))
+	if spec.Kind == selector.KindLocal {
+		inner := emb
+		if c, ok := emb.(*embedding.Cache); ok {
+			inner = c.Inner()
+		}
+		local := inner.(*selector.Local)
+		if err := write(LocalFile, local.Save); err != nil {
+			return spec, err
+		}
+	}
+	return spec, write(EmbedderFile, func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(spec)
+	})
+}
+
+// ReadEmbedderSpec reads the embedder record (embedder.json) in dir,
+// without building the embedder.
+func ReadEmbedderSpec(dir string) (EmbedderSpec, error) {
+	var spec EmbedderSpec
+	name := filepath.Join(dir, EmbedderFile)
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return spec, fmt.Errorf("reading the embedder record: %w (it is written by 'embedclassify run' beside the classifier)", err)
+	}
+	if err := json.Unmarshal(b, &spec); err != nil {
+		return spec, fmt.Errorf("reading %s: %w", name, err)
+	}
+	return spec, nil
+}
+
+// CheckPair returns an error when the classifier was not trained on the
+// vectors of the embedder spec describes: its recorded fingerprint (or, for
+// a classifier that records none, its input size) differs. file names the
+// classifier in the message.
+func CheckPair(model *mlp.Model, spec EmbedderSpec, file string) error {
+	if model.Embedder != "" && model.Embedder != spec.Fingerprint() {
+		return fmt.Errorf("%s was trained on vectors of the embedder %s, but the embedder beside it is %s: the two files come from different runs; run 'embedclassify run' again, or put the classifier back with its own embedder",
+			file, model.Embedder, spec.Fingerprint())
+	}
+	if spec.Dims != model.InputSize() {
+		return fmt.Errorf("the embedder beside %s makes %d-dimensional vectors but the classifier takes %d: they come from different runs", file, spec.Dims, model.InputSize())
+	}
+	return nil
 }
 
 // LoadEmbedder rebuilds the embedder recorded in dir by SaveEmbedder. A
@@ -64,24 +121,24 @@ func SaveEmbedder(dir string, emb embedding.Embedder) error {
 // does; cfg supplies the settings a record does not hold (cache, batch
 // size, concurrency, progress, base URL).
 func LoadEmbedder(ctx context.Context, dir string, cfg selector.Config) (embedding.Embedder, EmbedderSpec, error) {
-	var spec EmbedderSpec
-	b, err := os.ReadFile(filepath.Join(dir, EmbedderFile))
+	spec, err := ReadEmbedderSpec(dir)
 	if err != nil {
-		return nil, spec, fmt.Errorf("reading the embedder record: %w (it is written by 'embedclassify run' beside the classifier)", err)
-	}
-	if err := json.Unmarshal(b, &spec); err != nil {
-		return nil, spec, fmt.Errorf("reading %s: %w", filepath.Join(dir, EmbedderFile), err)
+		return nil, spec, err
 	}
 	var emb embedding.Embedder
 	switch spec.Kind {
 	case selector.KindLocal:
-		f, err := os.Open(filepath.Join(dir, spec.File))
+		name := filepath.Join(dir, spec.File)
+		f, err := os.Open(name)
 		if err != nil {
 			return nil, spec, fmt.Errorf("opening the offline embedder: %w", err)
 		}
 		defer f.Close()
 		if emb, err = selector.LoadLocal(ctx, f, cfg.Progress); err != nil {
-			return nil, spec, err
+			if ctx.Err() != nil {
+				return nil, spec, err
+			}
+			return nil, spec, fmt.Errorf("reading the offline embedder %s: %w (run 'embedclassify run' again to rewrite the report)", name, err)
 		}
 	case selector.KindGemini:
 		cfg.Kind, cfg.Model, cfg.TaskType, cfg.Dims = selector.KindGemini, spec.Model, spec.TaskType, spec.Dims

@@ -1,15 +1,22 @@
 package tutorial
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"syscall"
 	"text/tabwriter"
 
+	"github.com/embedclassify/embedclassify/internal/atomicfile"
 	"github.com/embedclassify/embedclassify/lib/metrics"
 	"github.com/embedclassify/embedclassify/plots"
 )
@@ -46,26 +53,33 @@ type Metrics struct {
 
 // ReportSettings are the settings of a run as metrics.json records them.
 type ReportSettings struct {
-	TrainPerClass int     `json:"train_per_class"`
-	TestPerClass  int     `json:"test_per_class"`
-	Classes       string  `json:"classes"`
-	Seed          int64   `json:"seed"`
-	Embedder      string  `json:"embedder"`
-	Model         string  `json:"model,omitempty"`
-	TaskType      string  `json:"task_type,omitempty"`
-	Dims          int     `json:"dims,omitempty"`
-	Output        string  `json:"output"`
-	Hidden        int     `json:"hidden"`
-	Epochs        int     `json:"epochs"`
-	BatchSize     int     `json:"batch_size"`
-	Patience      int     `json:"patience"`
-	LearningRate  float64 `json:"learning_rate"`
+	TrainPerClass int    `json:"train_per_class"`
+	TestPerClass  int    `json:"test_per_class"`
+	Classes       string `json:"classes"`
+	Seed          int64  `json:"seed"`
+	// The embedder actually used (not the one asked for: "auto" resolves
+	// to one of them): its kind ("local" or "gemini"), model name, task
+	// type and vector length.
+	Embedder     string  `json:"embedder"`
+	Model        string  `json:"model,omitempty"`
+	TaskType     string  `json:"task_type,omitempty"`
+	Dims         int     `json:"dims,omitempty"`
+	Output       string  `json:"output"`
+	Hidden       int     `json:"hidden"`
+	Epochs       int     `json:"epochs"`
+	BatchSize    int     `json:"batch_size"`
+	Patience     int     `json:"patience"`
+	LearningRate float64 `json:"learning_rate"`
 }
 
 // Metrics returns what metrics.json holds for r.
 func (r *Result) Metrics() Metrics {
 	c := r.Model.Config()
-	e := r.Settings.Embedding
+	// The embedder actually used, whatever the settings asked for.
+	e, err := SpecOf(r.Embedder)
+	if err != nil {
+		e = EmbedderSpec{Model: r.Embedder.Model(), Dims: r.Embedder.Dim()}
+	}
 	return Metrics{
 		Accuracy:        r.Accuracy,
 		Loss:            r.Loss,
@@ -159,39 +173,148 @@ func (r *Result) Charts() (history, confusion *plots.Chart, err error) {
 	return history, confusion, nil
 }
 
-// WriteReport writes the run's report into dir, creating it if needed:
-// metrics.json, history.csv, the history and confusion-matrix charts as PNG
-// and SVG, the trained classifier (classifier.mlp, which mlp.LoadFile reads)
-// and its embedder (embedder.json, see SaveEmbedder): together they let
-// "embedclassify predict" classify new texts.
-func (r *Result) WriteReport(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("creating the report folder: %w", err)
+// reportFiles are the names a report folder holds.
+var reportFiles = []string{
+	MetricsFile, HistoryFile,
+	HistoryChart + ".png", HistoryChart + ".svg",
+	ConfusionChart + ".png", ConfusionChart + ".svg",
+	ClassifierFile, EmbedderFile, LocalFile,
+}
+
+// CheckReportDir returns an error, naming dir and what to do, when
+// WriteReport could not write a report at dir: dir is a file, a folder that
+// holds anything but a previous report (WriteReport replaces a report as a
+// whole and never deletes other files), or in a folder where nothing can be
+// written. It creates nothing. Call it before a run, so that a run is not
+// paid for to be lost at the end.
+func CheckReportDir(dir string) error {
+	dir = filepath.Clean(dir)
+	fi, err := os.Stat(dir)
+	switch {
+	case err == nil && !fi.IsDir():
+		return fmt.Errorf("the report folder %s is a file; choose a folder (it is created if missing)", dir)
+	case err == nil:
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			return fmt.Errorf("the report folder %s cannot be read: %w", dir, err)
+		}
+		for _, e := range entries {
+			if !slices.Contains(reportFiles, e.Name()) || e.IsDir() {
+				return fmt.Errorf("the folder %s holds %s, which is not part of a report: a report replaces the whole folder, so choose an empty or new folder (or move that out)", dir, e.Name())
+			}
+		}
+	case !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR):
+		return fmt.Errorf("the report folder %s cannot be used: %w", dir, err)
 	}
-	m, err := json.MarshalIndent(r.Metrics(), "", "  ")
+	// The report is written beside dir, in its parent (or the nearest
+	// ancestor that exists): check that a folder can be made there.
+	parent := filepath.Dir(dir)
+	for {
+		fi, err := os.Stat(parent)
+		if err == nil {
+			if !fi.IsDir() {
+				return fmt.Errorf("the report folder %s cannot be made: %s is a file", dir, parent)
+			}
+			break
+		}
+		if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) || filepath.Dir(parent) == parent {
+			return fmt.Errorf("the report folder %s cannot be made: %w", dir, err)
+		}
+		parent = filepath.Dir(parent)
+	}
+	probe, err := os.MkdirTemp(parent, ".embedclassify-check-*")
 	if err != nil {
+		return fmt.Errorf("the report folder %s cannot be written: %w", dir, err)
+	}
+	return os.Remove(probe)
+}
+
+// reportFile is where one file of the report is written.
+type reportFile interface {
+	io.Writer
+	Sync() error
+	Close() error
+}
+
+// WriteReport writes the run's report into the folder dir: metrics.json,
+// history.csv, the history and confusion-matrix charts as PNG and SVG, the
+// trained classifier (classifier.mlp, which mlp.LoadFile reads) and its
+// embedder (embedder.json, see SaveEmbedder): together they let
+// "embedclassify predict" classify new texts.
+//
+// The report is whole or untouched: the files are written into a temporary
+// folder beside dir, which takes dir's place at the end. A failure at any
+// file (a full disk, say) leaves a previous report at dir exactly as it
+// was. dir must pass CheckReportDir: WriteReport replaces a previous report
+// but never a folder with other files.
+func (r *Result) WriteReport(dir string) error {
+	return r.writeReport(dir, func(name string) (reportFile, error) { return os.Create(name) })
+}
+
+func (r *Result) writeReport(dir string, create func(name string) (reportFile, error)) error {
+	if err := CheckReportDir(dir); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, MetricsFile), append(m, '\n'), 0o644); err != nil {
-		return fmt.Errorf("writing the report: %w", err)
+	dir = filepath.Clean(dir)
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return fmt.Errorf("creating the report folder: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, HistoryFile), r.HistoryCSV(), 0o644); err != nil {
-		return fmt.Errorf("writing the report: %w", err)
+	tmp, err := atomicfile.CreateDir(dir)
+	if err != nil {
+		return fmt.Errorf("creating the report folder: %w", err)
+	}
+	defer tmp.Abort()
+	write := func(name string, fn func(io.Writer) error) error {
+		f, err := create(filepath.Join(tmp.Path(), name))
+		if err != nil {
+			return fmt.Errorf("writing the report: %w", err)
+		}
+		bw := bufio.NewWriterSize(f, 1<<16)
+		err = fn(bw)
+		if err == nil {
+			err = bw.Flush()
+		}
+		if err == nil {
+			err = f.Sync()
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("writing the report's %s (the folder %s is unchanged): %w", name, dir, err)
+		}
+		return nil
 	}
 	history, confusion, err := r.Charts()
 	if err != nil {
 		return fmt.Errorf("drawing the charts: %w", err)
 	}
-	for _, ext := range []string{".png", ".svg"} {
-		if err := history.Save(filepath.Join(dir, HistoryChart+ext)); err != nil {
-			return err
-		}
-		if err := confusion.Save(filepath.Join(dir, ConfusionChart+ext)); err != nil {
+	if _, err := saveEmbedder(r.Embedder, write); err != nil {
+		return err
+	}
+	steps := []struct {
+		name string
+		fn   func(io.Writer) error
+	}{
+		{MetricsFile, func(w io.Writer) error {
+			enc := json.NewEncoder(w)
+			enc.SetIndent("", "  ")
+			return enc.Encode(r.Metrics())
+		}},
+		{HistoryFile, func(w io.Writer) error { _, err := w.Write(r.HistoryCSV()); return err }},
+		{HistoryChart + ".png", func(w io.Writer) error { return history.Encode(w, plots.PNG) }},
+		{HistoryChart + ".svg", func(w io.Writer) error { return history.Encode(w, plots.SVG) }},
+		{ConfusionChart + ".png", func(w io.Writer) error { return confusion.Encode(w, plots.PNG) }},
+		{ConfusionChart + ".svg", func(w io.Writer) error { return confusion.Encode(w, plots.SVG) }},
+		{ClassifierFile, r.Model.Save},
+	}
+	for _, st := range steps {
+		if err := write(st.name, st.fn); err != nil {
 			return err
 		}
 	}
-	if err := r.Model.SaveFile(filepath.Join(dir, ClassifierFile)); err != nil {
-		return fmt.Errorf("saving the classifier: %w", err)
+	if err := tmp.Commit(); err != nil {
+		return fmt.Errorf("putting the report in place: %w", err)
 	}
-	return SaveEmbedder(dir, r.Embedder)
+	return nil
 }

@@ -73,6 +73,10 @@ type Hooks struct {
 	// Download is called while the dataset archive downloads (only when no
 	// copy is found), with the bytes received and the total (-1 if unknown).
 	Download func(done, total int64)
+	// Warn receives what a person should know about, such as a cached
+	// archive that did not match and was moved aside; nil logs it with the
+	// standard logger.
+	Warn func(msg string)
 }
 
 func (h Hooks) step(format string, args ...any) {
@@ -113,11 +117,11 @@ func Run(ctx context.Context, s Settings, hooks Hooks) (*Result, error) {
 
 	t0 := time.Now()
 	hooks.step("loading the 20 Newsgroups train and test sets")
-	train, err := loadFrame(ctx, s, newsgroups.Train, s.TrainPerClass, hooks.Download)
+	train, err := loadFrame(ctx, s, newsgroups.Train, s.TrainPerClass, hooks)
 	if err != nil {
 		return nil, err
 	}
-	test, err := loadFrame(ctx, s, newsgroups.Test, s.TestPerClass, hooks.Download)
+	test, err := loadFrame(ctx, s, newsgroups.Test, s.TestPerClass, hooks)
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +176,11 @@ func Run(ctx context.Context, s Settings, hooks Hooks) (*Result, error) {
 	if err := model.SetClasses(r.Classes); err != nil {
 		return nil, err
 	}
-	model.Embedder = emb.Model() // saved with it, so that predict can refuse another embedder's vectors
+	// The classifier records the embedder that feeds it, so that predict
+	// refuses vectors from another.
+	if spec, err := SpecOf(r.Embedder); err == nil {
+		model.Embedder = spec.Fingerprint()
+	}
 	hooks.step("training the classifier (%d inputs, %d hidden, %d classes) on %d rows", dim, model.HiddenSize(), len(r.Classes), train.Len())
 	r.History, err = model.Fit(ctx, train.Embeddings, train.EncodedLabel, test.Embeddings, test.EncodedLabel, hooks.Epoch)
 	if err != nil {
@@ -202,8 +210,8 @@ func Run(ctx context.Context, s Settings, hooks Hooks) (*Result, error) {
 // loadFrame loads one subset, preprocesses it as the tutorial does and keeps
 // perClass rows of every class matching s.Classes (all of them when perClass
 // is 0).
-func loadFrame(ctx context.Context, s Settings, subset string, perClass int, download func(done, total int64)) (*frame.Frame, error) {
-	ds, err := newsgroups.Load(ctx, newsgroups.Options{Path: s.Data, Subset: subset, Progress: download})
+func loadFrame(ctx context.Context, s Settings, subset string, perClass int, hooks Hooks) (*frame.Frame, error) {
+	ds, err := newsgroups.Load(ctx, newsgroups.Options{Path: s.Data, Subset: subset, Progress: hooks.Download, Warn: hooks.Warn})
 	if err != nil {
 		return nil, err
 	}

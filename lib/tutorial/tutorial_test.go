@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -52,9 +53,10 @@ func TestRunTutorial(t *testing.T) {
 	if lastTotal != 100 || lastDone != 100 {
 		t.Errorf("last embedding progress = %d/%d, want 100/100 (the test set)", lastDone, lastTotal)
 	}
-	// A trained classifier does far better than chance (0.25) on four classes.
-	if r.Accuracy < 0.6 {
-		t.Errorf("test accuracy = %.3f, want at least 0.6", r.Accuracy)
+	// The run is deterministic: seed 3 scores 0.92 (92 of the 100 test
+	// rows right). More than two rows fewer is a regression, not noise.
+	if r.Accuracy < 0.90 {
+		t.Errorf("test accuracy = %.3f, want at least 0.90 (0.92 when this floor was set)", r.Accuracy)
 	}
 	n := 0
 	for i := range r.Confusion {
@@ -116,7 +118,7 @@ func TestRunStopsWhenCancelled(t *testing.T) {
 	s.Embedding.Kind = "local"
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := Run(ctx, s, Hooks{}); err == nil {
-		t.Fatal("Run with a cancelled context: no error")
+	if _, err := Run(ctx, s, Hooks{}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run with a cancelled context: error %v, want context.Canceled", err)
 	}
 }

@@ -49,6 +49,11 @@ func Load(ctx context.Context, r io.Reader) (*Model, error) {
 	if err := json.NewDecoder(zr).Decode(&s); err != nil {
 		return nil, fmt.Errorf("lsa: reading a saved model: %w", err)
 	}
+	// Read to the end so that gzip checks its length and checksum: a file
+	// cut short is damaged even when its JSON is whole.
+	if _, err := io.Copy(io.Discard, zr); err != nil {
+		return nil, fmt.Errorf("lsa: reading a saved model: %w", err)
+	}
 	if s.Format != saveFormat {
 		return nil, fmt.Errorf("lsa: not a saved LSA model (format %q, want %q)", s.Format, saveFormat)
 	}

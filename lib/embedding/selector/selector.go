@@ -78,29 +78,46 @@ type Config struct {
 // embedder on trainTexts: the texts it will be trained on, and nothing of
 // the texts it will be evaluated on.
 func Select(ctx context.Context, cfg Config, trainTexts []string) (embedding.Embedder, string, error) {
-	kind := strings.ToLower(cfg.Kind)
-	if kind == "" {
-		kind = KindAuto
+	kind, err := Resolve(cfg)
+	if err != nil {
+		return nil, "", err
 	}
-	switch kind {
-	case KindAuto:
-		if cfg.APIKey != "" || cfg.ClientConfig != nil || gemini.Configured() {
-			return selectGemini(ctx, cfg)
-		}
-		emb, msg, err := selectLocal(ctx, cfg, trainTexts)
-		if err != nil {
-			return nil, "", err
-		}
-		return emb, "No Gemini API key found (set GEMINI_API_KEY or GOOGLE_API_KEY to use Gemini). " + msg, nil
-	case KindGemini:
-		if cfg.APIKey == "" && cfg.ClientConfig == nil && !gemini.Configured() {
-			return nil, "", errors.New("embedding: Gemini was asked for but no API key is set; set GEMINI_API_KEY or GOOGLE_API_KEY (or GOOGLE_GENAI_USE_VERTEXAI with GOOGLE_CLOUD_PROJECT and GOOGLE_CLOUD_LOCATION), or use the offline embedder")
-		}
+	if kind == KindGemini {
 		return selectGemini(ctx, cfg)
-	case KindLocal:
-		return selectLocal(ctx, cfg, trainTexts)
 	}
-	return nil, "", fmt.Errorf("embedding: unknown embedder kind %q; use %q, %q or %q", cfg.Kind, KindAuto, KindGemini, KindLocal)
+	emb, msg, err := selectLocal(ctx, cfg, trainTexts)
+	if err != nil {
+		return nil, "", err
+	}
+	if k := strings.ToLower(cfg.Kind); k == "" || k == KindAuto {
+		msg = "No Gemini API key found (set GEMINI_API_KEY or GOOGLE_API_KEY to use Gemini). " + msg
+	}
+	return emb, msg, nil
+}
+
+// Resolve returns the kind of embedder Select builds for cfg, KindGemini or
+// KindLocal, without building it: with KindAuto, Gemini when the
+// environment (or cfg.APIKey, cfg.ClientConfig) gives a key or Vertex AI
+// settings. It fails for an unknown kind, and for KindGemini with no key,
+// so that a program can check its settings before it loads data or pays
+// for a request.
+func Resolve(cfg Config) (string, error) {
+	configured := cfg.APIKey != "" || cfg.ClientConfig != nil || gemini.Configured()
+	switch kind := strings.ToLower(cfg.Kind); kind {
+	case "", KindAuto:
+		if configured {
+			return KindGemini, nil
+		}
+		return KindLocal, nil
+	case KindGemini:
+		if !configured {
+			return "", errors.New("embedding: Gemini was asked for but no API key is set; set GEMINI_API_KEY or GOOGLE_API_KEY (or GOOGLE_GENAI_USE_VERTEXAI with GOOGLE_CLOUD_PROJECT and GOOGLE_CLOUD_LOCATION), or use the offline embedder")
+		}
+		return KindGemini, nil
+	case KindLocal:
+		return KindLocal, nil
+	}
+	return "", fmt.Errorf("embedding: unknown embedder kind %q; use %q, %q or %q", cfg.Kind, KindAuto, KindGemini, KindLocal)
 }
 
 func selectGemini(ctx context.Context, cfg Config) (embedding.Embedder, string, error) {

@@ -122,3 +122,25 @@ func TestLocalSaveLoad(t *testing.T) {
 		t.Fatalf("restored %s differs from %s", back.Model(), emb.Model())
 	}
 }
+
+func TestResolve(t *testing.T) {
+	clearGeminiEnv(t)
+	tests := []struct {
+		cfg     Config
+		want    string
+		wantErr string
+	}{
+		{Config{}, KindLocal, ""},
+		{Config{Kind: "AUTO", APIKey: "k"}, KindGemini, ""},
+		{Config{Kind: KindLocal, APIKey: "k"}, KindLocal, ""},
+		{Config{Kind: KindGemini}, "", "no API key"},
+		{Config{Kind: KindGemini, APIKey: "k"}, KindGemini, ""},
+		{Config{Kind: "gemni"}, "", `unknown embedder kind "gemni"`},
+	}
+	for _, tt := range tests {
+		got, err := Resolve(tt.cfg)
+		if got != tt.want || (err == nil) != (tt.wantErr == "") || err != nil && !strings.Contains(err.Error(), tt.wantErr) {
+			t.Errorf("Resolve(kind %q, key %q) = %q, %v; want %q, %q", tt.cfg.Kind, tt.cfg.APIKey, got, err, tt.want, tt.wantErr)
+		}
+	}
+}
