@@ -8,19 +8,19 @@ import (
 	"errors"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/embedclassify/embedclassify/internal/ipynb"
+	"github.com/embedclassify/embedclassify/internal/jupyter"
+	"github.com/embedclassify/embedclassify/internal/jupyter/jupytertest"
 	"github.com/embedclassify/embedclassify/internal/shared"
+	"github.com/embedclassify/embedclassify/internal/testenv"
 	"github.com/embedclassify/embedclassify/lib/embedding/geminitest"
 	"github.com/embedclassify/embedclassify/lib/notebook"
-	"github.com/embedclassify/embedclassify/lib/notebook/ipynb"
-	"github.com/embedclassify/embedclassify/lib/notebook/jupyter"
-	"github.com/embedclassify/embedclassify/lib/notebook/jupyter/jupytertest"
 	"github.com/embedclassify/embedclassify/notebooks/internal/cells"
 )
 
@@ -143,7 +143,7 @@ func executeFile(t *testing.T, env []string, path string) (*ipynb.Notebook, []by
 	t.Helper()
 	j := jupytertest.Jupyter(t)
 	if err := j.HasNBConvert(context.Background()); err != nil {
-		jupytertest.Missing(t, "%v", err)
+		testenv.Missing(t, "%v", err)
 	}
 	jupytertest.Kernel(t, j, "gonb")
 	j.Env = env
@@ -232,15 +232,17 @@ func TestInterruptAndResume(t *testing.T) {
 	jupytertest.Kernel(t, j, "gonb")
 	py, err := j.Python()
 	if err != nil {
-		jupytertest.Missing(t, "no Python for jupyter_client: %v", err)
+		testenv.Missing(t, "no Python for jupyter_client: %v", err)
 	}
 	srv := geminitest.NewServer(geminitest.Options{APIKeys: []string{dummyKey}})
 	defer srv.Close()
 
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, py, filepath.Join("testdata", "interrupt.py"), tutorial, "embed-train", "/400", "3")
-	cmd.Env = runEnv(t, "GEMINI_API_KEY="+dummyKey, "GOOGLE_GEMINI_BASE_URL="+srv.URL, "EMBEDCLASSIFY_DIMS=768")
+	// The kernel interrupt.py starts is killed at the end, gopls and the
+	// GoNB temporary folder with it; the test fails if anything is left.
+	cmd := jupytertest.Command(t, ctx, runEnv(t, "GEMINI_API_KEY="+dummyKey, "GOOGLE_GEMINI_BASE_URL="+srv.URL, "EMBEDCLASSIFY_DIMS=768"),
+		py, filepath.Join("testdata", "interrupt.py"), tutorial, "embed-train", "/400", "3")
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	stdin, err := cmd.StdinPipe()

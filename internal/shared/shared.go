@@ -7,15 +7,17 @@
 // extracted dataset), else the per-user cache's copy
 // (os.UserCacheDir()/embedclassify/20news-bydate.tar.gz). Tests never
 // download it. When there is none, a test skips with a message on a
-// developer machine and fails in CI (CI=true), where it must be present.
+// developer machine and fails in CI (CI=true), where it must be present
+// (testenv.Missing).
 package shared
 
 import (
 	_ "embed"
-	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/embedclassify/embedclassify/internal/testenv"
 )
 
 // The dataset's environment variable and the cached archive's place, as
@@ -69,10 +71,6 @@ func Archive(tb testing.TB) string {
 		}
 		return p
 	}
-	msg := fmt.Sprintf("the 20 Newsgroups archive was not found: set %s to its path (or run 'embedclassify data' once to download it into the per-user cache)", envData)
-	if os.Getenv("CI") == "true" {
-		tb.Fatal(msg + "; CI must have it")
-	}
-	tb.Skip(msg)
+	testenv.Missing(tb, "the 20 Newsgroups archive was not found: set %s to its path (or run 'embedclassify data' once to download it into the per-user cache)", envData)
 	return ""
 }

@@ -229,6 +229,12 @@ func CheckReportDir(dir string) error {
 	return os.Remove(probe)
 }
 
+// reportStep writes the report's file name with fn.
+type reportStep struct {
+	name string
+	fn   func(io.Writer) error
+}
+
 // reportFile is where one file of the report is written.
 type reportFile interface {
 	io.Writer
@@ -289,13 +295,14 @@ func (r *Result) writeReport(dir string, create func(name string) (reportFile, e
 	if err != nil {
 		return fmt.Errorf("drawing the charts: %w", err)
 	}
+	embMap, err := r.EmbeddingMap()
+	if err != nil {
+		return fmt.Errorf("drawing the embedding map: %w", err)
+	}
 	if _, err := saveEmbedder(r.Embedder, write); err != nil {
 		return err
 	}
-	steps := []struct {
-		name string
-		fn   func(io.Writer) error
-	}{
+	steps := []reportStep{
 		{MetricsFile, func(w io.Writer) error {
 			enc := json.NewEncoder(w)
 			enc.SetIndent("", "  ")
@@ -307,6 +314,9 @@ func (r *Result) writeReport(dir string, create func(name string) (reportFile, e
 		{ConfusionChart + ".png", func(w io.Writer) error { return confusion.Encode(w, plots.PNG) }},
 		{ConfusionChart + ".svg", func(w io.Writer) error { return confusion.Encode(w, plots.SVG) }},
 		{ClassifierFile, r.Model.Save},
+	}
+	for _, f := range plots.Formats() { // embedding_map.png, .svg, .pdf
+		steps = append(steps, reportStep{EmbeddingMapChart + "." + string(f), func(w io.Writer) error { return embMap.Encode(w, f) }})
 	}
 	for _, st := range steps {
 		if err := write(st.name, st.fn); err != nil {
