@@ -24,6 +24,7 @@
 package geminitest
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -83,6 +84,16 @@ type Options struct {
 	NoAuth bool
 	// Models replaces DefaultModels.
 	Models []Model
+	// RPM, when positive, enforces a quota of that many embedding requests
+	// in any 60 seconds (by Now): a request past it is answered 429, with
+	// a RetryInfo detail saying when a slot frees if QuotaRetryInfo is
+	// set, else with nothing to say how long to wait. Refused requests do
+	// not count against the quota.
+	RPM            int
+	QuotaRetryInfo bool
+	// Now is the server's clock for RPM and Throttle (default time.Now);
+	// tests pass a faster one.
+	Now func() time.Time
 }
 
 // Fault is a failure injected into one embedding request.
@@ -98,6 +109,15 @@ type Fault struct {
 	RetryInfo time.Duration
 	// Disconnect closes the connection without answering.
 	Disconnect bool
+	// Hang answers nothing until the client gives up.
+	Hang bool
+	// Body, when set, is sent as the answer with Status (default 200)
+	// instead of the service's error body: for answers that are not JSON,
+	// or JSON of the wrong shape.
+	Body string
+	// Mangle, when set, changes the vectors of a correct batchEmbedContents
+	// answer before it is sent (drop one, shorten one, blow one up...).
+	Mangle func(vecs [][]float32) [][]float32
 }
 
 // Stats counts what a Server served.
@@ -107,6 +127,7 @@ type Stats struct {
 	Texts         int64 // texts embedded successfully
 	Faults        int64 // injected faults served
 	Refused       int64 // requests refused with a 4xx
+	Throttled     int64 // requests answered 429 for the quota (RPM, Throttle)
 	MaxInFlight   int64 // most embedding requests being served at once
 	MaxBatch      int64 // largest batch received
 }
@@ -121,12 +142,14 @@ type Server struct {
 	models []Model
 	opts   Options
 
-	mu      sync.Mutex
-	faults  []Fault
-	latency time.Duration
+	mu        sync.Mutex
+	faults    []Fault
+	accepted  []time.Time // embedding requests served within the RPM window
+	throttled time.Time   // every embedding request is refused until then
+	arrivals  []time.Time
 
-	embedReqs, listReqs, texts, faultsServed, refused atomic.Int64
-	inFlight, maxInFlight, maxBatch                   atomic.Int64
+	embedReqs, listReqs, texts, faultsServed, refused, quota atomic.Int64
+	inFlight, maxInFlight, maxBatch                          atomic.Int64
 }
 
 // NewServer starts a Server on a free port of 127.0.0.1.
@@ -154,9 +177,12 @@ func Listen(addr string, opts Options) (*Server, error) {
 }
 
 func newServer(opts Options) *Server {
-	s := &Server{opts: opts, models: opts.Models, latency: opts.Latency}
+	s := &Server{opts: opts, models: opts.Models}
 	if s.models == nil {
 		s.models = DefaultModels()
+	}
+	if s.opts.Now == nil {
+		s.opts.Now = time.Now
 	}
 	return s
 }
@@ -166,9 +192,6 @@ func (s *Server) Close() {
 	s.srv.CloseClientConnections()
 	s.srv.Close()
 }
-
-// Client returns an HTTP client for the server.
-func (s *Server) Client() *http.Client { return s.srv.Client() }
 
 // ClientConfig returns an SDK configuration for the Gemini API backend that
 // talks to this server with key.
@@ -195,13 +218,6 @@ func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
 	return b.base.RoundTrip(r)
 }
 
-// SetLatency changes the delay of every embedding answer.
-func (s *Server) SetLatency(d time.Duration) {
-	s.mu.Lock()
-	s.latency = d
-	s.mu.Unlock()
-}
-
 // InjectFaults queues faults: each following embedding request takes the
 // next one instead of its answer, until the queue is empty.
 func (s *Server) InjectFaults(faults ...Fault) {
@@ -210,20 +226,29 @@ func (s *Server) InjectFaults(faults ...Fault) {
 	s.mu.Unlock()
 }
 
-// PendingFaults returns how many injected faults are still queued.
-func (s *Server) PendingFaults() int {
+// Throttle answers every embedding request 429, without saying how long
+// to wait, for the next d by the server's clock: a quota storm.
+func (s *Server) Throttle(d time.Duration) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.faults)
+	s.throttled = s.opts.Now().Add(d)
+	s.mu.Unlock()
 }
 
 // Stats returns the counters.
 func (s *Server) Stats() Stats {
 	return Stats{
 		EmbedRequests: s.embedReqs.Load(), ListRequests: s.listReqs.Load(), Texts: s.texts.Load(),
-		Faults: s.faultsServed.Load(), Refused: s.refused.Load(),
+		Faults: s.faultsServed.Load(), Refused: s.refused.Load(), Throttled: s.quota.Load(),
 		MaxInFlight: s.maxInFlight.Load(), MaxBatch: s.maxBatch.Load(),
 	}
+}
+
+// Arrivals returns the arrival times, by the server's clock, of the
+// embedding requests received, in order.
+func (s *Server) Arrivals() []time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.arrivals)
 }
 
 // Requests returns the number of embedding requests received.
@@ -231,9 +256,12 @@ func (s *Server) Requests() int64 { return s.embedReqs.Load() }
 
 // ResetStats sets the counters to zero.
 func (s *Server) ResetStats() {
-	for _, c := range []*atomic.Int64{&s.embedReqs, &s.listReqs, &s.texts, &s.faultsServed, &s.refused, &s.maxInFlight, &s.maxBatch} {
+	for _, c := range []*atomic.Int64{&s.embedReqs, &s.listReqs, &s.texts, &s.faultsServed, &s.refused, &s.quota, &s.maxInFlight, &s.maxBatch} {
 		c.Store(0)
 	}
+	s.mu.Lock()
+	s.arrivals = nil
+	s.mu.Unlock()
 }
 
 // ServeHTTP routes a request.
@@ -383,8 +411,12 @@ func (s *Server) embed(w http.ResponseWriter, r *http.Request, model string, ser
 	if !s.auth(w, r) {
 		return
 	}
+	if retry, ok := s.admit(); !ok {
+		s.quota.Add(1)
+		serveFault(w, Fault{Status: http.StatusTooManyRequests, RetryInfo: retry})
+		return
+	}
 	s.mu.Lock()
-	latency := s.latency
 	var fault *Fault
 	if len(s.faults) > 0 {
 		f := s.faults[0]
@@ -392,7 +424,12 @@ func (s *Server) embed(w http.ResponseWriter, r *http.Request, model string, ser
 		fault = &f
 	}
 	s.mu.Unlock()
-	if latency > 0 {
+	if fault != nil && fault.Hang {
+		s.faultsServed.Add(1)
+		<-r.Context().Done()
+		return
+	}
+	if latency := s.opts.Latency; latency > 0 {
 		t := time.NewTimer(latency)
 		select {
 		case <-r.Context().Done():
@@ -401,10 +438,14 @@ func (s *Server) embed(w http.ResponseWriter, r *http.Request, model string, ser
 		case <-t.C:
 		}
 	}
-	if fault != nil {
+	if fault != nil && fault.Mangle == nil {
 		s.faultsServed.Add(1)
 		serveFault(w, *fault)
 		return
+	}
+	if fault != nil {
+		s.faultsServed.Add(1)
+		w = &mangler{ResponseWriter: w, f: fault.Mangle}
 	}
 	method := "batchEmbedContents"
 	if strings.HasSuffix(r.URL.Path, ":embedContent") {
@@ -423,6 +464,75 @@ func (s *Server) embed(w http.ResponseWriter, r *http.Request, model string, ser
 	}
 }
 
+// admit applies the quota storm and the RPM quota to an embedding request:
+// it returns false, with the wait to advertise (0 to say nothing), when the
+// request must be refused.
+func (s *Server) admit() (time.Duration, bool) {
+	now := s.opts.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.arrivals = append(s.arrivals, now)
+	if now.Before(s.throttled) {
+		return 0, false
+	}
+	if s.opts.RPM <= 0 {
+		return 0, true
+	}
+	cut := now.Add(-time.Minute)
+	i := 0
+	for i < len(s.accepted) && !s.accepted[i].After(cut) {
+		i++
+	}
+	s.accepted = s.accepted[i:]
+	if len(s.accepted) >= s.opts.RPM {
+		if !s.opts.QuotaRetryInfo {
+			return 0, false
+		}
+		return s.accepted[len(s.accepted)-s.opts.RPM].Sub(cut), false
+	}
+	s.accepted = append(s.accepted, now)
+	return 0, true
+}
+
+// mangler rewrites the embeddings of a batchEmbedContents answer.
+type mangler struct {
+	http.ResponseWriter
+	f func([][]float32) [][]float32
+}
+
+func (m *mangler) Write(b []byte) (int, error) {
+	var out struct {
+		Embeddings []values `json:"embeddings"`
+	}
+	if err := json.Unmarshal(b, &out); err != nil || out.Embeddings == nil {
+		return m.ResponseWriter.Write(b)
+	}
+	vecs := make([][]float32, len(out.Embeddings))
+	for i, v := range out.Embeddings {
+		vecs[i] = v.Values
+	}
+	vecs = m.f(vecs)
+	// JSON has no NaN or infinity: write the numbers by hand, as a broken
+	// server might.
+	var buf strings.Builder
+	buf.WriteString(`{"embeddings":[`)
+	for i, v := range vecs {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteString(`{"values":[`)
+		for j, x := range v {
+			if j > 0 {
+				buf.WriteByte(',')
+			}
+			buf.WriteString(strconv.FormatFloat(float64(x), 'g', -1, 32))
+		}
+		buf.WriteString(`]}`)
+	}
+	buf.WriteString("]}\n")
+	return m.ResponseWriter.Write([]byte(buf.String()))
+}
+
 func serveFault(w http.ResponseWriter, f Fault) {
 	if f.Disconnect {
 		if hj, ok := w.(http.Hijacker); ok {
@@ -432,6 +542,12 @@ func serveFault(w http.ResponseWriter, f Fault) {
 			}
 		}
 		panic(http.ErrAbortHandler)
+	}
+	if f.Body != "" {
+		w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+		w.WriteHeader(cmp.Or(f.Status, http.StatusOK))
+		io.WriteString(w, f.Body)
+		return
 	}
 	if f.RetryAfter > 0 {
 		secs := int((f.RetryAfter + time.Second - 1) / time.Second)
