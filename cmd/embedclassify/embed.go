@@ -161,7 +161,12 @@ func runEmbed(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fitTexts = tf.Text
 	}
 
+	if *ef.gemini.estimate {
+		progress.Done()
+		return printEstimate(ctx, stdout, cfg, *ef.gemini.price, namedTexts{"", f.Text})
+	}
 	cfg.Progress = func(done, total int) { progress.Bar("embed", done, total) }
+	cfg.Gemini.Status = geminiStatus(progress)
 	emb, msg, err := selector.Select(ctx, cfg, fitTexts)
 	if err != nil {
 		return err

@@ -44,8 +44,12 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		s.Classifier.Output = mlp.Logits
 	}
 	s.Embedding = ef.config()
+	if *ef.gemini.estimate {
+		return estimateRun(ctx, stdout, s, *ef.gemini.price)
+	}
 
 	progress := newProgress(stderr, *quiet)
+	s.Embedding.Gemini.Status = geminiStatus(progress)
 	hooks := tutorial.Hooks{
 		Step: func(msg string) { progress.Step(msg) },
 		Embedded: func(name string, done, total int) {
@@ -75,6 +79,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 type embeddingFlags struct {
 	kind, model, taskType, cache *string
 	dims, batch, concurrency     *int
+	gemini                       geminiFlags
 }
 
 // addEmbeddingFlags defines the embedder flags on fs. batchName names the
@@ -88,6 +93,7 @@ func addEmbeddingFlags(fs *flag.FlagSet, batchName string) *embeddingFlags {
 		batch:       fs.Int(batchName, 100, "texts per Gemini request (at most 100)"),
 		concurrency: fs.Int("concurrency", 4, "Gemini requests in flight at once"),
 		cache:       fs.String("cache", embedding.DefaultCacheDir(), "`folder` that caches Gemini vectors across runs, so no text is paid for twice ('' = no cache; default from $"+embedding.CacheDirEnv+")"),
+		gemini:      addGeminiFlags(fs),
 	}
 }
 
@@ -100,5 +106,6 @@ func (f *embeddingFlags) config() selector.Config {
 		BatchSize:   *f.batch,
 		Concurrency: *f.concurrency,
 		CacheDir:    *f.cache,
+		Gemini:      f.gemini.config(),
 	}
 }

@@ -13,3 +13,11 @@ type Clock interface {
 
 // SetClock makes e use c instead of the real clock.
 func SetClock(e *Embedder, c Clock) { e.clk = c }
+
+// SetMaxInlineBytes changes the most text bytes of one batch job, and
+// returns a function that restores it.
+func SetMaxInlineBytes(n int) func() {
+	old := maxInlineBytes
+	maxInlineBytes = n
+	return func() { maxInlineBytes = old }
+}

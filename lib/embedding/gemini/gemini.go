@@ -2,9 +2,18 @@
 // gemini-embedding-001) through the google.golang.org/genai SDK, as a careful
 // client of a paid API should: up to 100 texts per request (the service's
 // limit; the SDK does not split), several requests in flight, results in
-// input order, retries with exponential backoff and jitter on 408, 429, 5xx
-// and broken connections (honouring the server's Retry-After header or
-// RetryInfo), and progress reports.
+// input order, and progress reports.
+//
+// It stays within a quota: Config.RPM and Config.TPM pace the requests so
+// that a run that knows its quota meets no refusal (tokens are estimated
+// with EstimateTokens, on the high side). Quota refusals (429) are waited
+// out, all workers together, for up to Config.MaxWait, honouring the
+// server's Retry-After or RetryInfo; 5xx answers, timeouts and broken
+// connections are retried a few times with backoff; an answer that is not
+// what the API promises (see AnswerError) is an error that quotes it
+// briefly. Embedder.Estimate says what a run would send and cost before
+// anything is sent, and Config.Batch sends the texts through the Batch API
+// instead, at half the price, resuming a job a cut-off run left running.
 //
 // Both of the SDK's backends work: the Gemini API (key from GEMINI_API_KEY or
 // GOOGLE_API_KEY, or Config.ClientConfig.APIKey) and Vertex AI
@@ -34,6 +43,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/embedclassify/embedclassify/lib/embedding"
 	"google.golang.org/genai"
 )
 
@@ -78,7 +88,9 @@ const (
 	MaxDims = 3072
 )
 
-// Config configures an Embedder. The zero value embeds with
+// Config configures an Embedder. Its fields RPM, TPM, MaxWait, MaxChars
+// and Batch, when zero, are taken from the environment variables EnvRPM,
+// EnvTPM, EnvMaxWait, EnvMaxChars and EnvBatch. The zero value embeds with
 // gemini-embedding-001, task type CLASSIFICATION, full 3072-dimension
 // vectors, 100 texts per request and 4 requests in flight, with the key and
 // backend from the environment, no pacing, and quota refusals waited out
@@ -140,7 +152,17 @@ type Config struct {
 
 	// Progress, when set, is called as batches finish with the number of
 	// texts done and the total, from one goroutine at a time.
-	Progress func(done, total int)
+	Progress embedding.ProgressFunc
+	// Batch sends the texts through the Batch API (Batches.CreateEmbeddings)
+	// instead of one request per BatchSize texts: half the price and no
+	// per-minute quota, but answers in minutes to hours. BatchDir keeps the
+	// name of each job submitted, so that a run cut off resumes polling the
+	// same job rather than paying again (default: no record); BatchPoll is
+	// the time between polls (default 10 s).
+	Batch     bool
+	BatchDir  string
+	BatchPoll time.Duration
+
 	// Status, when set, receives the traffic's state — requests in flight,
 	// quota refusals seen, the pace, and what the embedder waits for — as
 	// it changes, from one goroutine at a time. Status.String is a line for
@@ -166,11 +188,15 @@ type Status struct {
 	RPM         int       // the requests-per-minute quota paced to, given or learned (0: none)
 	WaitUntil   time.Time // when waiting out a quota refusal: until when
 	WaitReason  string    // and why
+	Batch       string    // in batch mode, the jobs' states
 }
 
 // String returns the status as one line, for example
 // "2 in flight, 3×429, 19 req/min (quota 20); waiting until 10:04:05: the service asked to wait 30s".
 func (s Status) String() string {
+	if s.Batch != "" {
+		return s.Batch
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d in flight, %d×429, %d req/min", s.InFlight, s.Refused, s.Pace)
 	if s.RPM > 0 {
@@ -198,11 +224,15 @@ type Embedder struct {
 	maxBack  time.Duration
 	maxWait  time.Duration
 	timeout  time.Duration
-	progress func(done, total int)
+	progress embedding.ProgressFunc
 	status   func(Status)
 	vertex   bool
-	key      string // only to scrub it from error messages
-	clk      clock
+
+	batchMode bool
+	batchDir  string
+	batchPoll time.Duration
+	key       string // only to scrub it from error messages
+	clk       clock
 
 	dim      atomic.Int64 // learned from the first response when unknown
 	requests atomic.Int64
@@ -225,6 +255,9 @@ var knownDims = map[string]int{
 // New returns an Embedder for cfg. It checks the configuration and makes
 // the SDK client, but sends no request.
 func New(ctx context.Context, cfg Config) (*Embedder, error) {
+	if err := fromEnv(&cfg); err != nil {
+		return nil, err
+	}
 	e := &Embedder{
 		model:    cfg.Model,
 		dims:     cfg.Dims,
@@ -241,6 +274,10 @@ func New(ctx context.Context, cfg Config) (*Embedder, error) {
 		progress: cfg.Progress,
 		status:   cfg.Status,
 		clk:      realClock{},
+
+		batchMode: cfg.Batch,
+		batchDir:  cfg.BatchDir,
+		batchPoll: cfg.BatchPoll,
 	}
 	if e.model == "" {
 		e.model = DefaultModel
@@ -469,6 +506,9 @@ func (e *Embedder) EmbedEach(ctx context.Context, texts []string, yield func(sta
 		throttle: &throttle{clk: e.clk, initial: quotaBackoff, cap: quotaBackoffCap, maxWait: e.maxWait},
 		total:    total,
 	}
+	if e.batchMode {
+		return e.embedBatchMode(ctx, sent, r, yield)
+	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 
@@ -544,6 +584,13 @@ type run struct {
 	mu       sync.Mutex // serialises status reports
 	done     atomic.Int64
 	inFlight atomic.Int64
+	batch    string // batch mode: the jobs' states
+}
+
+// note reports msg as the batch jobs' state.
+func (r *run) note(msg string) {
+	r.batch = msg
+	r.report()
 }
 
 // finished counts n more texts done and reports progress.
@@ -564,7 +611,7 @@ func (r *run) report() {
 	defer r.mu.Unlock()
 	until, why, refused := r.throttle.waiting()
 	r.e.status(Status{Done: int(r.done.Load()), Total: r.total, InFlight: int(r.inFlight.Load()), Refused: refused,
-		Pace: r.pacer.pace(), RPM: r.pacer.quota(), WaitUntil: until, WaitReason: why})
+		Pace: r.pacer.pace(), RPM: r.pacer.quota(), WaitUntil: until, WaitReason: why, Batch: r.batch})
 }
 
 // embedBatch sends one batch, waiting for the quotas and retrying as

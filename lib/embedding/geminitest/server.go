@@ -6,13 +6,20 @@
 //     Models.EmbedContent sends), and :embedContent;
 //   - POST /v1beta1/[projects/{p}/locations/{l}/]publishers/google/models/{model}:predict
 //     (Vertex AI);
-//   - GET /v1beta/models and /v1beta/models/{model} (Models.List/All/Get).
+//   - GET /v1beta/models and /v1beta/models/{model} (Models.List/All/Get);
+//   - the Batch API for embeddings (Batches.CreateEmbeddings, Get, Cancel):
+//     POST /v1beta/models/{model}:asyncBatchEmbedContent with inlined
+//     requests, GET /v1beta/batches/{id}, POST /v1beta/batches/{id}:cancel,
+//     with jobs that go pending, running, then succeeded (or the end state
+//     SetBatchEnd gives).
 //
 // Like the real service it refuses more than 100 requests in one batch,
 // requests without a key or with a wrong one, unknown models and empty
-// texts, each with the service's error shape. It can add latency, answer
-// 429 (with Retry-After and RetryInfo) or 503, or break connections, and it
-// counts what it served. Its vectors are deterministic and carry meaning
+// texts, each with the service's error shape. It can enforce a quota of
+// requests per minute (Options.RPM), refuse everything for a while
+// (Throttle), add latency, answer 429 (with Retry-After and RetryInfo) or
+// 503, hang, break connections or send answers that are not what the API
+// promises (see Fault), and it counts what it served. Its vectors are deterministic and carry meaning
 // (see Vector).
 //
 // Point the SDK at it with HTTPOptions.BaseURL (or Server.ClientConfig), or
@@ -94,6 +101,9 @@ type Options struct {
 	// Now is the server's clock for RPM and Throttle (default time.Now);
 	// tests pass a faster one.
 	Now func() time.Time
+	// BatchPolls is how many times a batch job is polled before it ends
+	// (default 3: pending, running, then done).
+	BatchPolls int
 }
 
 // Fault is a failure injected into one embedding request.
@@ -128,6 +138,8 @@ type Stats struct {
 	Faults        int64 // injected faults served
 	Refused       int64 // requests refused with a 4xx
 	Throttled     int64 // requests answered 429 for the quota (RPM, Throttle)
+	BatchCreates  int64 // asyncBatchEmbedContent requests (batch jobs asked for)
+	BatchPolls    int64 // batch job GET and cancel requests
 	MaxInFlight   int64 // most embedding requests being served at once
 	MaxBatch      int64 // largest batch received
 }
@@ -147,8 +159,11 @@ type Server struct {
 	accepted  []time.Time // embedding requests served within the RPM window
 	throttled time.Time   // every embedding request is refused until then
 	arrivals  []time.Time
+	jobs      []*batchJob
+	batchEnd  string
 
 	embedReqs, listReqs, texts, faultsServed, refused, quota atomic.Int64
+	batchCreates, batchPolls                                 atomic.Int64
 	inFlight, maxInFlight, maxBatch                          atomic.Int64
 }
 
@@ -239,6 +254,7 @@ func (s *Server) Stats() Stats {
 	return Stats{
 		EmbedRequests: s.embedReqs.Load(), ListRequests: s.listReqs.Load(), Texts: s.texts.Load(),
 		Faults: s.faultsServed.Load(), Refused: s.refused.Load(), Throttled: s.quota.Load(),
+		BatchCreates: s.batchCreates.Load(), BatchPolls: s.batchPolls.Load(),
 		MaxInFlight: s.maxInFlight.Load(), MaxBatch: s.maxBatch.Load(),
 	}
 }
@@ -256,7 +272,7 @@ func (s *Server) Requests() int64 { return s.embedReqs.Load() }
 
 // ResetStats sets the counters to zero.
 func (s *Server) ResetStats() {
-	for _, c := range []*atomic.Int64{&s.embedReqs, &s.listReqs, &s.texts, &s.faultsServed, &s.refused, &s.quota, &s.maxInFlight, &s.maxBatch} {
+	for _, c := range []*atomic.Int64{&s.embedReqs, &s.listReqs, &s.texts, &s.faultsServed, &s.refused, &s.quota, &s.batchCreates, &s.batchPolls, &s.maxInFlight, &s.maxBatch} {
 		c.Store(0)
 	}
 	s.mu.Lock()
@@ -267,6 +283,9 @@ func (s *Server) ResetStats() {
 // ServeHTTP routes a request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
+	if s.serveBatch(w, r) {
+		return
+	}
 	switch {
 	case r.Method == http.MethodGet && (path == "/v1beta/models" || path == "/v1/models"):
 		s.listReqs.Add(1)
