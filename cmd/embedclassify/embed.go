@@ -57,7 +57,9 @@ type embedJob struct {
 	out, format  string
 	quiet        bool
 	cfg          selector.Config
-	kind         string // the embedder cfg resolves to
+	kind         string  // the embedder cfg resolves to
+	estimate     bool    // say what embedding would cost, and send nothing
+	price        float64 // list price per million input tokens, for estimate
 }
 
 // runEmbed implements "embedclassify embed": it checks the job, reads the
@@ -73,6 +75,10 @@ func runEmbed(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	f, err := job.texts(ctx, progress)
 	if err != nil {
 		return err
+	}
+	if job.estimate {
+		progress.Done()
+		return printEstimate(ctx, stdout, job.cfg, job.price, namedTexts{"", f.Text})
 	}
 	fitTexts, err := job.fitTexts(ctx, f, progress)
 	if err != nil {
@@ -116,6 +122,7 @@ func parseEmbed(args []string, stdout, stderr io.Writer) (*embedJob, error) {
 		return nil, err
 	}
 	j.cfg = ef.config()
+	j.estimate, j.price = *ef.gemini.estimate, *ef.gemini.price
 	if j.format == "" {
 		switch strings.ToLower(filepath.Ext(j.out)) {
 		case ".npy":
@@ -224,6 +231,7 @@ func (j *embedJob) fitTexts(ctx context.Context, f *frame.Frame, progress *progr
 func (j *embedJob) embed(ctx context.Context, fitTexts, texts []string, progress *progress) ([][]float32, error) {
 	cfg := j.cfg
 	cfg.Progress = func(done, total int) { progress.Bar("embed", done, total) }
+	cfg.Gemini.Status = geminiStatus(progress)
 	emb, msg, err := selector.Select(ctx, cfg, fitTexts)
 	if err != nil {
 		return nil, err

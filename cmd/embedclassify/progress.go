@@ -23,6 +23,7 @@ type progress struct {
 	barOpen  bool // a bar is drawn on the current line
 	lastTick int  // last 10% step printed when not a terminal
 	lastName string
+	note     string // shown after the bar (the Gemini traffic)
 }
 
 func newProgress(w io.Writer, quiet bool) *progress {
@@ -69,6 +70,9 @@ func (p *progress) Bar(name string, done, total int) {
 	filled := width * done / total
 	line := fmt.Sprintf("%-12s %3d%% |%s%s| %d/%d", name, 100*done/total,
 		strings.Repeat("█", filled), strings.Repeat(" ", width-filled), done, total)
+	if p.note != "" {
+		line += " · " + p.note
+	}
 	if p.tty {
 		fmt.Fprintf(p.w, "\r%s", line)
 		p.barOpen = done < total
@@ -81,6 +85,13 @@ func (p *progress) Bar(name string, done, total int) {
 		p.lastTick = tick
 		fmt.Fprintln(p.w, line)
 	}
+}
+
+// Note sets the text shown after the bar from its next redraw on.
+func (p *progress) Note(s string) {
+	p.mu.Lock()
+	p.note = s
+	p.mu.Unlock()
 }
 
 // Done ends a bar left open (for example by an interrupted run).

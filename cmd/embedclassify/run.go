@@ -50,8 +50,12 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := checkRun(fs, s, *out); err != nil {
 		return err
 	}
+	if *ef.gemini.estimate {
+		return estimateRun(ctx, stdout, s, *ef.gemini.price)
+	}
 
 	progress := newProgress(stderr, *quiet)
+	s.Embedding.Gemini.Status = geminiStatus(progress)
 	hooks := tutorial.Hooks{
 		Step: func(msg string) { progress.Step(msg) },
 		Embedded: func(name string, done, total int) {
@@ -144,6 +148,7 @@ func checkEmbedding(fs *flag.FlagSet, cfg selector.Config) error {
 type embeddingFlags struct {
 	kind, model, taskType, cache *string
 	dims, batch, concurrency     *int
+	gemini                       geminiFlags
 }
 
 // addEmbeddingFlags defines the embedder flags on fs, with the gemini
@@ -158,6 +163,7 @@ func addEmbeddingFlags(fs *flag.FlagSet, batchName string) *embeddingFlags {
 		batch:       fs.Int(batchName, gemini.MaxBatchSize, fmt.Sprintf("texts per Gemini request (at most %d)", gemini.MaxBatchSize)),
 		concurrency: fs.Int("concurrency", gemini.DefaultConcurrency, "Gemini requests in flight at once"),
 		cache:       fs.String("cache", embedding.DefaultCacheDir(), "`folder` that caches Gemini vectors across runs, so no text is paid for twice ('' = no cache; default from $"+embedding.CacheDirEnv+")"),
+		gemini:      addGeminiFlags(fs),
 	}
 }
 
@@ -170,5 +176,6 @@ func (f *embeddingFlags) config() selector.Config {
 		BatchSize:   *f.batch,
 		Concurrency: *f.concurrency,
 		CacheDir:    *f.cache,
+		Gemini:      f.gemini.config(),
 	}
 }

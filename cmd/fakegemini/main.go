@@ -3,7 +3,7 @@
 //
 // Usage:
 //
-//	fakegemini [-addr 127.0.0.1:0] [-latency 0s] [-keys k1,k2] [-no-auth]
+//	fakegemini [-addr 127.0.0.1:0] [-latency 0s] [-keys k1,k2] [-no-auth] [-rpm 0] [-retry-info]
 //
 // It prints the server's base URL as the first line of its standard output,
 // then the variables that point the genai SDK (and so embedclassify) at it:
@@ -31,9 +31,11 @@ func main() {
 	latency := flag.Duration("latency", 0, "delay added to every embedding answer")
 	keys := flag.String("keys", "", "comma-separated accepted API keys (default: any non-empty key)")
 	noAuth := flag.Bool("no-auth", false, "accept requests without an API key")
+	rpm := flag.Int("rpm", 0, "enforce a quota of this many embedding requests a minute, answering 429 past it (0: none)")
+	retryInfo := flag.Bool("retry-info", false, "with -rpm, say in each 429 how long to wait (google.rpc.RetryInfo)")
 	flag.Parse()
 
-	opts := geminitest.Options{Latency: *latency, NoAuth: *noAuth}
+	opts := geminitest.Options{Latency: *latency, NoAuth: *noAuth, RPM: *rpm, QuotaRetryInfo: *retryInfo}
 	if *keys != "" {
 		opts.APIKeys = strings.Split(*keys, ",")
 	}
@@ -51,6 +53,6 @@ func main() {
 	<-ctx.Done()
 	st := srv.Stats()
 	srv.Close()
-	fmt.Fprintf(os.Stderr, "fakegemini: served %d embedding requests (%d texts), %d model listings; stopped at %s\n",
-		st.EmbedRequests, st.Texts, st.ListRequests, time.Now().Format(time.TimeOnly))
+	fmt.Fprintf(os.Stderr, "fakegemini: served %d embedding requests (%d texts, %d refused for the quota), %d batch jobs, %d model listings; stopped at %s\n",
+		st.EmbedRequests, st.Texts, st.Throttled, st.BatchCreates, st.ListRequests, time.Now().Format(time.TimeOnly))
 }

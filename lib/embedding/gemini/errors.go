@@ -45,15 +45,26 @@ func explain(err error, model string) string {
 		return "cancelled"
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
-		return "the deadline passed (" + err.Error() + ")"
+		return "the service did not answer in time (" + clip(err.Error()) + "); it may be down or overloaded: try again later"
+	}
+	var qe *quotaError
+	if errors.As(err, &qe) {
+		return fmt.Sprintf("the service kept refusing for rate or quota (%s); %s; set --rpm and --tpm to your plan's quota, raise --max-wait, or use --gemini-batch", serviceText(qe.err), qe.why)
+	}
+	var ae *AnswerError
+	if errors.As(err, &ae) {
+		return ae.Error()
 	}
 	var apiErr genai.APIError
 	if !errors.As(err, &apiErr) {
-		return fmt.Sprintf("could not reach the service (%v); check the network or the base URL (HTTPOptions.BaseURL, GOOGLE_GEMINI_BASE_URL)", err)
+		if transportError(err) {
+			return fmt.Sprintf("could not reach the service (%s); check the network or the base URL (HTTPOptions.BaseURL, GOOGLE_GEMINI_BASE_URL)", clip(err.Error()))
+		}
+		return clip(err.Error())
 	}
-	msg := apiErr.Message
+	msg := clip(apiErr.Message)
 	low := strings.ToLower(msg)
-	service := fmt.Sprintf("%d %s: %s", apiErr.Code, apiErr.Status, msg)
+	service := serviceText(err)
 	reason := detailReason(apiErr)
 	switch {
 	case reason == "API_KEY_INVALID" || strings.Contains(low, "api key not valid") || strings.Contains(low, "api key expired"):
@@ -66,7 +77,7 @@ func explain(err error, model string) string {
 	case apiErr.Code == http.StatusNotFound:
 		return fmt.Sprintf("model %q was not found or does not support embedding (%s); list the models that do with ListEmbeddingModels", model, service)
 	case apiErr.Code == http.StatusTooManyRequests:
-		return "the service kept refusing for rate or quota (" + service + "); wait, lower the concurrency, or check the quota of your plan"
+		return "the service kept refusing for rate or quota (" + service + "); wait, set --rpm and --tpm to your plan's quota (or raise --max-wait), or use --gemini-batch"
 	case apiErr.Code == http.StatusBadRequest && (strings.Contains(low, "token") || strings.Contains(low, "too long") || strings.Contains(low, "exceeds") || strings.Contains(low, "payload size")):
 		return "a text is too long for the model (" + service + "); shorten the texts or lower the batch size"
 	case apiErr.Code == http.StatusBadRequest && strings.Contains(low, "at most") && strings.Contains(low, "batch"):
@@ -89,3 +100,22 @@ func detailReason(e genai.APIError) string {
 	}
 	return ""
 }
+
+// serviceText returns the service's error answer in err as "code status:
+// message", clipped.
+func serviceText(err error) string {
+	var apiErr genai.APIError
+	if !errors.As(err, &apiErr) {
+		return clip(err.Error())
+	}
+	return fmt.Sprintf("%d %s: %s", apiErr.Code, apiErr.Status, clip(apiErr.Message))
+}
+
+// quotaError is a quota refusal (429) the embedder gave up waiting out.
+type quotaError struct {
+	err error // the last 429
+	why string
+}
+
+func (e *quotaError) Error() string { return e.err.Error() + "; " + e.why }
+func (e *quotaError) Unwrap() error { return e.err }

@@ -2,9 +2,18 @@
 // gemini-embedding-001) through the google.golang.org/genai SDK, as a careful
 // client of a paid API should: up to 100 texts per request (the service's
 // limit; the SDK does not split), several requests in flight, results in
-// input order, retries with exponential backoff and jitter on 408, 429, 5xx
-// and broken connections (honouring the server's Retry-After header or
-// RetryInfo), and progress reports.
+// input order, and progress reports.
+//
+// It stays within a quota: Config.RPM and Config.TPM pace the requests so
+// that a run that knows its quota meets no refusal (tokens are estimated
+// with EstimateTokens, on the high side). Quota refusals (429) are waited
+// out, all workers together, for up to Config.MaxWait, honouring the
+// server's Retry-After or RetryInfo; 5xx answers, timeouts and broken
+// connections are retried a few times with backoff; an answer that is not
+// what the API promises (see AnswerError) is an error that quotes it
+// briefly. Embedder.Estimate says what a run would send and cost before
+// anything is sent, and Config.Batch sends the texts through the Batch API
+// instead, at half the price, resuming a job a cut-off run left running.
 //
 // Both of the SDK's backends work: the Gemini API (key from GEMINI_API_KEY or
 // GOOGLE_API_KEY, or Config.ClientConfig.APIKey) and Vertex AI
@@ -34,8 +43,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/embedclassify/embedclassify/lib/embedding/internal/unitvec"
-
+	"github.com/embedclassify/embedclassify/lib/embedding"
 	"google.golang.org/genai"
 )
 
@@ -47,7 +55,11 @@ const (
 	// batchEmbedContents request.
 	MaxBatchSize       = 100
 	DefaultConcurrency = 4
-	DefaultMaxAttempts = 6
+	DefaultMaxAttempts = 4
+	// DefaultMaxWait is how long quota refusals are waited out by default.
+	DefaultMaxWait = 10 * time.Minute
+	// DefaultRequestTimeout bounds one request by default.
+	DefaultRequestTimeout = 15 * time.Second
 )
 
 // taskTypes are the task types the embedding models accept.
@@ -76,10 +88,13 @@ const (
 	MaxDims = 3072
 )
 
-// Config configures an Embedder. The zero value embeds with
+// Config configures an Embedder. Its fields RPM, TPM, MaxWait, MaxChars
+// and Batch, when zero, are taken from the environment variables EnvRPM,
+// EnvTPM, EnvMaxWait, EnvMaxChars and EnvBatch. The zero value embeds with
 // gemini-embedding-001, task type CLASSIFICATION, full 3072-dimension
 // vectors, 100 texts per request and 4 requests in flight, with the key and
-// backend from the environment.
+// backend from the environment, no pacing, and quota refusals waited out
+// for up to 10 minutes.
 type Config struct {
 	// Client is the SDK client to use. When nil, New makes one from
 	// ClientConfig.
@@ -98,33 +113,99 @@ type Config struct {
 	Dims int
 
 	// BatchSize is the number of texts per request (default and maximum
-	// 100; on Vertex AI, Gemini models take one text per request).
+	// 100; on Vertex AI, Gemini models take one text per request). With
+	// TPM set, a request also carries at most TPM estimated tokens.
 	BatchSize int
 	// Concurrency is the number of requests in flight (default 4).
 	Concurrency int
 
-	// MaxAttempts bounds the attempts per request, first one included
-	// (default 6).
+	// RPM and TPM pace the requests to stay within a quota of requests
+	// and of input tokens per minute (0: no limit). Tokens are estimated
+	// with EstimateTokens, on the high side. Without RPM, a run that meets
+	// a quota refusal paces itself from then on to the requests that
+	// succeeded during the minute before it.
+	RPM, TPM int
+	// MaxChars cuts every text to at most this many bytes of UTF-8 (as
+	// many characters of ASCII text) before sending (default
+	// DefaultMaxChars, about 2,000 estimated tokens; see Cut). Stats counts
+	// the texts cut.
+	MaxChars int
+
+	// MaxWait bounds how long quota refusals (429) are waited out with no
+	// request succeeding in between (default 10 minutes). All workers wait
+	// for the same moment: the server's Retry-After or RetryInfo, else a
+	// back-off from 5 s doubling to 1 minute.
+	MaxWait time.Duration
+	// MaxAttempts bounds the attempts of a request that fails with a 5xx
+	// answer, a timeout or a broken connection, first one included
+	// (default 4).
 	MaxAttempts int
-	// InitialBackoff is the wait before the first retry (default 1s); it
-	// doubles with each retry, with random jitter, up to MaxBackoff
-	// (default 60s). A server's Retry-After or RetryInfo replaces it.
+	// InitialBackoff is the wait before the first such retry (default 1s);
+	// it doubles with each retry, with random jitter, up to MaxBackoff
+	// (default 30s).
 	InitialBackoff time.Duration
 	MaxBackoff     time.Duration
-	// RequestTimeout bounds each attempt (default 2 minutes); an attempt
-	// that times out is retried.
+	// RequestTimeout bounds each attempt (default 15 s: the service
+	// answers a batch of 100 texts in seconds), so that a server that
+	// hangs fails the run in about a minute.
 	RequestTimeout time.Duration
 
 	// Progress, when set, is called as batches finish with the number of
 	// texts done and the total, from one goroutine at a time.
-	Progress func(done, total int)
+	Progress embedding.ProgressFunc
+	// Batch sends the texts through the Batch API (Batches.CreateEmbeddings)
+	// instead of one request per BatchSize texts: half the price and no
+	// per-minute quota, but answers in minutes to hours. BatchDir keeps the
+	// name of each job submitted, so that a run cut off resumes polling the
+	// same job rather than paying again (default: no record); BatchPoll is
+	// the time between polls (default 10 s).
+	Batch     bool
+	BatchDir  string
+	BatchPoll time.Duration
+
+	// Status, when set, receives the traffic's state — requests in flight,
+	// quota refusals seen, the pace, and what the embedder waits for — as
+	// it changes, from one goroutine at a time. Status.String is a line for
+	// people.
+	Status func(Status)
 }
 
 // Stats counts an Embedder's traffic.
 type Stats struct {
 	Requests int64 // HTTP requests made, retries included
 	Retries  int64 // of which retries
+	Refused  int64 // answers of 429 (rate or quota)
 	Texts    int64 // texts embedded successfully
+	Cut      int64 // texts cut to MaxChars before sending
+}
+
+// Status is a snapshot of an Embedder's traffic during an EmbedEach call.
+type Status struct {
+	Done, Total int       // texts embedded, of the call's
+	InFlight    int       // requests awaiting their answer
+	Refused     int64     // 429 answers seen so far
+	Pace        int       // requests sent during the last minute
+	RPM         int       // the requests-per-minute quota paced to, given or learned (0: none)
+	WaitUntil   time.Time // when waiting out a quota refusal: until when
+	WaitReason  string    // and why
+	Batch       string    // in batch mode, the jobs' states
+}
+
+// String returns the status as one line, for example
+// "2 in flight, 3×429, 19 req/min (quota 20); waiting until 10:04:05: the service asked to wait 30s".
+func (s Status) String() string {
+	if s.Batch != "" {
+		return s.Batch
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d in flight, %d×429, %d req/min", s.InFlight, s.Refused, s.Pace)
+	if s.RPM > 0 {
+		fmt.Fprintf(&b, " (quota %d)", s.RPM)
+	}
+	if !s.WaitUntil.IsZero() {
+		fmt.Fprintf(&b, "; waiting until %s: %s", s.WaitUntil.Format(time.TimeOnly), s.WaitReason)
+	}
+	return b.String()
 }
 
 // Embedder embeds texts with a Gemini embedding model. It is safe for
@@ -136,18 +217,29 @@ type Embedder struct {
 	dims     int
 	batch    int
 	conc     int
+	rpm, tpm int
+	maxChars int
 	attempts int
 	backoff  time.Duration
+	maxBack  time.Duration
 	maxWait  time.Duration
 	timeout  time.Duration
-	progress func(done, total int)
+	progress embedding.ProgressFunc
+	status   func(Status)
 	vertex   bool
-	key      string // only to scrub it from error messages
+
+	batchMode bool
+	batchDir  string
+	batchPoll time.Duration
+	key       string // only to scrub it from error messages
+	clk       clock
 
 	dim      atomic.Int64 // learned from the first response when unknown
 	requests atomic.Int64
 	retries  atomic.Int64
+	refused  atomic.Int64
 	texts    atomic.Int64
+	cut      atomic.Int64
 }
 
 // knownDims gives the default vector length of well-known models.
@@ -163,16 +255,29 @@ var knownDims = map[string]int{
 // New returns an Embedder for cfg. It checks the configuration and makes
 // the SDK client, but sends no request.
 func New(ctx context.Context, cfg Config) (*Embedder, error) {
+	if err := fromEnv(&cfg); err != nil {
+		return nil, err
+	}
 	e := &Embedder{
 		model:    cfg.Model,
 		dims:     cfg.Dims,
 		batch:    cfg.BatchSize,
 		conc:     cfg.Concurrency,
+		rpm:      cfg.RPM,
+		tpm:      cfg.TPM,
+		maxChars: cfg.MaxChars,
 		attempts: cfg.MaxAttempts,
 		backoff:  cfg.InitialBackoff,
-		maxWait:  cfg.MaxBackoff,
+		maxBack:  cfg.MaxBackoff,
+		maxWait:  cfg.MaxWait,
 		timeout:  cfg.RequestTimeout,
 		progress: cfg.Progress,
+		status:   cfg.Status,
+		clk:      realClock{},
+
+		batchMode: cfg.Batch,
+		batchDir:  cfg.BatchDir,
+		batchPoll: cfg.BatchPoll,
 	}
 	if e.model == "" {
 		e.model = DefaultModel
@@ -201,49 +306,45 @@ func New(ctx context.Context, cfg Config) (*Embedder, error) {
 	if e.conc == 0 {
 		e.conc = DefaultConcurrency
 	}
+	if e.rpm < 0 || e.tpm < 0 {
+		return nil, fmt.Errorf("gemini: the quotas (%d requests, %d tokens a minute) must be positive, or 0 for none", e.rpm, e.tpm)
+	}
+	if e.maxChars < 0 {
+		return nil, fmt.Errorf("gemini: MaxChars %d must be positive, or 0 for %d", e.maxChars, DefaultMaxChars)
+	}
+	if e.maxChars == 0 {
+		e.maxChars = DefaultMaxChars
+	}
+	if most := (e.maxChars + 2) / 3; e.tpm > 0 && e.tpm < most {
+		return nil, fmt.Errorf("gemini: a quota of %d tokens a minute is below one text's %d estimated tokens at most (MaxChars %d); raise the quota, or lower MaxChars", e.tpm, most, e.maxChars)
+	}
 	if e.attempts <= 0 {
 		e.attempts = DefaultMaxAttempts
 	}
 	if e.backoff <= 0 {
 		e.backoff = time.Second
 	}
+	if e.maxBack <= 0 {
+		e.maxBack = 30 * time.Second
+	}
 	if e.maxWait <= 0 {
-		e.maxWait = time.Minute
+		e.maxWait = DefaultMaxWait
 	}
 	if e.timeout <= 0 {
-		e.timeout = 2 * time.Minute
+		e.timeout = DefaultRequestTimeout
 	}
 
 	if cfg.Client != nil {
 		e.client = cfg.Client
+		if err := checkBaseURL(e.client); err != nil {
+			return nil, err
+		}
 	} else {
-		cc := cfg.ClientConfig // a copy: the SDK fills it in
-		if cc.HTTPClient != nil {
-			// A copy too, as its transport gets wrapped below.
-			hc := *cc.HTTPClient
-			cc.HTTPClient = &hc
-		}
-		keyForScrub := cc.APIKey
-		if keyForScrub == "" {
-			keyForScrub = envKey()
-		}
-		c, err := genai.NewClient(ctx, &cc)
+		c, err := newClient(ctx, cfg.ClientConfig)
 		if err != nil {
-			// The SDK's message may print the whole ClientConfig, key
-			// included: keep only a scrubbed copy of the text.
-			return nil, fmt.Errorf("gemini: cannot make the SDK client: %s", scrub(err.Error(), keyForScrub))
+			return nil, err
 		}
 		e.client = c
-		// Learn Retry-After headers: the SDK's APIError does not carry them.
-		if hc := c.ClientConfig().HTTPClient; hc != nil {
-			base := hc.Transport
-			if base == nil {
-				base = http.DefaultTransport
-			}
-			if _, already := base.(*hintTransport); !already {
-				hc.Transport = &hintTransport{base: base}
-			}
-		}
 	}
 	ccfg := e.client.ClientConfig()
 	e.key = ccfg.APIKey
@@ -259,14 +360,6 @@ func New(ctx context.Context, cfg Config) (*Embedder, error) {
 		e.dim.Store(int64(e.dims))
 	}
 	return e, nil
-}
-
-// envKey returns the API key the SDK would read from the environment.
-func envKey() string {
-	if k := os.Getenv("GOOGLE_API_KEY"); k != "" {
-		return k
-	}
-	return os.Getenv("GEMINI_API_KEY")
 }
 
 // KeySource names the environment variable the SDK takes the Gemini API key
@@ -322,12 +415,10 @@ func (e *Embedder) BatchSize() int { return e.batch }
 // Concurrency returns the number of requests kept in flight.
 func (e *Embedder) Concurrency() int { return e.conc }
 
-// Client returns the SDK client.
-func (e *Embedder) Client() *genai.Client { return e.client }
-
 // Stats returns the traffic so far.
 func (e *Embedder) Stats() Stats {
-	return Stats{Requests: e.requests.Load(), Retries: e.retries.Load(), Texts: e.texts.Load()}
+	return Stats{Requests: e.requests.Load(), Retries: e.retries.Load(), Refused: e.refused.Load(),
+		Texts: e.texts.Load(), Cut: e.cut.Load()}
 }
 
 // Embed returns one vector per text, in input order.
@@ -343,28 +434,87 @@ func (e *Embedder) Embed(ctx context.Context, texts []string) ([][]float32, erro
 	return out, nil
 }
 
-// EmbedEach embeds texts in batches of BatchSize with up to Concurrency
-// requests in flight, and calls yield with each finished batch (the vectors
-// of texts[start:start+len(vecs)]), never concurrently. The first failure
-// (after retries) cancels the rest and is returned; batches already yielded
-// stay valid.
-func (e *Embedder) EmbedEach(ctx context.Context, texts []string, yield func(start int, vecs [][]float32) error) error {
+// EmptyTextError reports an empty or blank text, which the service refuses.
+type EmptyTextError struct {
+	Index int // the text's index in the call
+}
+
+func (e *EmptyTextError) Error() string {
+	return fmt.Sprintf("gemini: text %d is empty or blank, and the service refuses empty content; remove it from the input (drop the blank rows) and run again", e.Index)
+}
+
+// CheckTexts returns an *EmptyTextError for the first empty or blank text,
+// or nil. EmbedEach checks its texts with it before sending anything.
+func CheckTexts(texts []string) error {
 	for i, t := range texts {
 		if strings.TrimSpace(t) == "" {
-			return fmt.Errorf("gemini: text %d is empty; the service refuses empty content", i)
+			return &EmptyTextError{Index: i}
 		}
+	}
+	return nil
+}
+
+// span is one request's share of the texts: texts[start:end].
+type span struct{ start, end, tokens int }
+
+// plan cuts the texts as configured and splits them into requests of at
+// most BatchSize texts and, with a TPM quota, at most TPM estimated tokens.
+func (e *Embedder) plan(texts []string) (sent []string, spans []span, cut int) {
+	sent = make([]string, len(texts))
+	for i, t := range texts {
+		var c bool
+		sent[i], c = Cut(t, e.maxChars)
+		if c {
+			cut++
+		}
+	}
+	cur := span{}
+	for i, t := range sent {
+		tok := EstimateTokens(t)
+		if i > cur.start && (i-cur.start >= e.batch || (e.tpm > 0 && cur.tokens+tok > e.tpm)) {
+			cur.end = i
+			spans = append(spans, cur)
+			cur = span{start: i}
+		}
+		cur.tokens += tok
+	}
+	if len(sent) > 0 {
+		cur.end = len(sent)
+		spans = append(spans, cur)
+	}
+	return sent, spans, cut
+}
+
+// EmbedEach embeds texts in batches of BatchSize with up to Concurrency
+// requests in flight, paced to the RPM and TPM quotas, and calls yield with
+// each finished batch (the vectors of texts[start:start+len(vecs)]), never
+// concurrently. The first failure (after retries) cancels the rest and is
+// returned; batches already yielded stay valid.
+func (e *Embedder) EmbedEach(ctx context.Context, texts []string, yield func(start int, vecs [][]float32) error) error {
+	if err := CheckTexts(texts); err != nil {
+		return err
 	}
 	total := len(texts)
 	if total == 0 {
 		return nil
 	}
+	sent, spans, cut := e.plan(texts)
+	e.cut.Add(int64(cut))
+	r := &run{
+		e:        e,
+		pacer:    &pacer{clk: e.clk, rpm: e.rpm, tpm: e.tpm},
+		throttle: &throttle{clk: e.clk, initial: quotaBackoff, cap: quotaBackoffCap, maxWait: e.maxWait},
+		total:    total,
+	}
+	if e.batchMode {
+		return e.embedBatchMode(ctx, sent, r, yield)
+	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 
-	starts := make(chan int)
+	jobs := make(chan span)
 	var (
 		mu       sync.Mutex
-		done     int
 		firstErr error
 	)
 	fail := func(err error) {
@@ -376,27 +526,23 @@ func (e *Embedder) EmbedEach(ctx context.Context, texts []string, yield func(sta
 		cancel(err)
 	}
 	var wg sync.WaitGroup
-	for w := 0; w < min(e.conc, (total+e.batch-1)/e.batch); w++ {
+	for w := 0; w < min(e.conc, len(spans)); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for start := range starts {
-				end := min(start+e.batch, total)
-				vecs, err := e.embedBatch(ctx, texts[start:end], start)
+			for sp := range jobs {
+				vecs, err := r.embedBatch(ctx, sent[sp.start:sp.end], sp)
 				if err != nil {
 					fail(err)
 					continue
 				}
 				mu.Lock()
 				if firstErr == nil {
-					if err := yield(start, vecs); err != nil {
+					if err := yield(sp.start, vecs); err != nil {
 						firstErr = err
 						cancel(err)
 					} else {
-						done += len(vecs)
-						if e.progress != nil {
-							e.progress(done, total)
-						}
+						r.finished(len(vecs))
 					}
 				}
 				mu.Unlock()
@@ -404,27 +550,74 @@ func (e *Embedder) EmbedEach(ctx context.Context, texts []string, yield func(sta
 		}()
 	}
 feed:
-	for start := 0; start < total; start += e.batch {
+	for _, sp := range spans {
 		select {
-		case starts <- start:
+		case jobs <- sp:
 		case <-ctx.Done():
 			break feed
 		}
 	}
-	close(starts)
+	close(jobs)
 	wg.Wait()
 	if firstErr != nil {
 		return firstErr
 	}
 	if err := context.Cause(ctx); err != nil {
-		return fmt.Errorf("gemini: embedding stopped after %d of %d texts: %w", done, total, err)
+		return fmt.Errorf("gemini: embedding stopped after %d of %d texts: %w", r.done.Load(), total, err)
 	}
 	return nil
 }
 
-// embedBatch sends one batch, retrying as configured, and returns its
-// vectors.
-func (e *Embedder) embedBatch(ctx context.Context, texts []string, start int) ([][]float32, error) {
+// Back-off after a quota refusal that does not say how long to wait.
+const (
+	quotaBackoff    = 5 * time.Second
+	quotaBackoffCap = time.Minute
+)
+
+// run is the state one EmbedEach call shares between its workers.
+type run struct {
+	e        *Embedder
+	pacer    *pacer
+	throttle *throttle
+	total    int
+
+	mu       sync.Mutex // serialises status reports
+	done     atomic.Int64
+	inFlight atomic.Int64
+	batch    string // batch mode: the jobs' states
+}
+
+// note reports msg as the batch jobs' state.
+func (r *run) note(msg string) {
+	r.batch = msg
+	r.report()
+}
+
+// finished counts n more texts done and reports progress.
+func (r *run) finished(n int) {
+	done := r.done.Add(int64(n))
+	if r.e.progress != nil {
+		r.e.progress(int(done), r.total)
+	}
+	r.report()
+}
+
+// report sends the current status to Config.Status.
+func (r *run) report() {
+	if r.e.status == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	until, why, refused := r.throttle.waiting()
+	r.e.status(Status{Done: int(r.done.Load()), Total: r.total, InFlight: int(r.inFlight.Load()), Refused: refused,
+		Pace: r.pacer.pace(), RPM: r.pacer.quota(), WaitUntil: until, WaitReason: why, Batch: r.batch})
+}
+
+// embedBatch sends one batch, waiting for the quotas and retrying as
+// configured, and returns its checked vectors.
+func (r *run) embedBatch(ctx context.Context, texts []string, sp span) ([][]float32, error) {
+	e := r.e
 	contents := make([]*genai.Content, len(texts))
 	for i, t := range texts {
 		contents[i] = &genai.Content{Parts: []*genai.Part{{Text: t}}}
@@ -435,165 +628,117 @@ func (e *Embedder) embedBatch(ctx context.Context, texts []string, start int) ([
 		d := int32(e.dims)
 		cfg.OutputDimensionality = &d
 	}
+	fail := func(attempt int, err error) error {
+		return &Error{Start: sp.start, End: sp.end, Attempts: attempt, Err: err, key: e.key, model: e.model}
+	}
+	failures := 0 // 5xx, timeouts and broken connections
 	for attempt := 1; ; attempt++ {
-		hint := &retryHint{}
+		sentAt, err := r.pacer.wait(ctx, sp.tokens, r.throttle.gate)
+		if err != nil {
+			return nil, fail(attempt-1, err)
+		}
+		hint := &responseHint{}
 		e.requests.Add(1)
 		if attempt > 1 {
 			e.retries.Add(1)
 		}
+		r.inFlight.Add(1)
 		resp, err := e.client.Models.EmbedContent(context.WithValue(ctx, hintKey{}, hint), e.model, contents, cfg)
+		r.inFlight.Add(-1)
 		if err == nil {
+			r.throttle.succeeded()
+			r.pacer.succeeded(sentAt)
 			vecs, verr := e.vectors(resp, len(texts))
 			if verr != nil {
-				return nil, &Error{Start: start, End: start + len(texts), Attempts: attempt, Err: verr, key: e.key, model: e.model}
+				return nil, fail(attempt, verr)
 			}
 			e.texts.Add(int64(len(texts)))
 			return vecs, nil
 		}
 		if ctx.Err() != nil {
-			return nil, &Error{Start: start, End: start + len(texts), Attempts: attempt, Err: context.Cause(ctx), key: e.key, model: e.model}
+			return nil, fail(attempt, context.Cause(ctx))
 		}
-		if !retryable(err) || attempt >= e.attempts {
-			return nil, &Error{Start: start, End: start + len(texts), Attempts: attempt, Err: err, key: e.key, model: e.model}
+		if bad := hint.badAnswer(err); bad != nil {
+			r.throttle.failed()
+			return nil, fail(attempt, bad)
 		}
-		wait := e.backoffFor(attempt)
-		if d, ok := serverDelay(err, hint); ok {
-			wait = d
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, &Error{Start: start, End: start + len(texts), Attempts: attempt, Err: context.Cause(ctx), key: e.key, model: e.model}
-		case <-t.C:
-		}
-	}
-}
-
-// vectors checks a response and returns its vectors, normalised when a
-// reduced dimensionality was asked for.
-func (e *Embedder) vectors(resp *genai.EmbedContentResponse, n int) ([][]float32, error) {
-	if resp == nil || len(resp.Embeddings) != n {
-		got := 0
-		if resp != nil {
-			got = len(resp.Embeddings)
-		}
-		return nil, fmt.Errorf("the service returned %d embeddings for %d texts", got, n)
-	}
-	vecs := make([][]float32, n)
-	for i, emb := range resp.Embeddings {
-		if emb == nil || len(emb.Values) == 0 {
-			return nil, fmt.Errorf("the service returned an empty embedding for text %d of the batch", i)
-		}
-		v := emb.Values
-		if e.dims != 0 {
-			if len(v) != e.dims {
-				return nil, fmt.Errorf("the service returned %d values, not the %d asked for", len(v), e.dims)
+		var apiErr genai.APIError
+		if errors.As(err, &apiErr) && apiErr.Code == http.StatusTooManyRequests {
+			e.refused.Add(1)
+			r.pacer.refused(sentAt)
+			r.pacer.learn(e.clk.Now())
+			d, ok := serverDelay(err, hint, e.clk.Now())
+			if ok && d > e.maxWait {
+				return nil, fail(attempt, &quotaError{err, fmt.Sprintf("the service asked to wait %s, longer than the %s allowed (--max-wait)", roundDur(d), e.maxWait)})
 			}
-			v = unitvec.Normalize(v)
+			if why := r.throttle.refused(sentAt, d, ok); why != "" {
+				return nil, fail(attempt, &quotaError{err, why})
+			}
+			r.report()
+			continue
 		}
-		if i > 0 && len(v) != len(vecs[0]) {
-			return nil, fmt.Errorf("the service returned vectors of lengths %d and %d", len(vecs[0]), len(v))
+		r.throttle.failed()
+		failures++
+		if !retryable(err) || failures >= e.attempts {
+			return nil, fail(attempt, err)
 		}
-		vecs[i] = v
+		if err := e.clk.Sleep(ctx, e.backoffFor(failures)); err != nil {
+			return nil, fail(attempt, err)
+		}
 	}
-	e.dim.CompareAndSwap(0, int64(len(vecs[0])))
-	return vecs, nil
 }
 
 // backoffFor returns the wait before retry number attempt (1 = first
 // retry): exponential with full jitter in its upper half, capped.
 func (e *Embedder) backoffFor(attempt int) time.Duration {
 	d := float64(e.backoff) * math.Pow(2, float64(attempt-1))
-	d = math.Min(d, float64(e.maxWait))
+	d = math.Min(d, float64(e.maxBack))
 	d = d/2 + rand.Float64()*d/2
 	return time.Duration(d)
 }
 
 // retryable reports whether an attempt that failed with err may succeed if
-// repeated: 408, 429 and 5xx answers, and transport failures (a refused or
-// broken connection, a timeout, a truncated answer).
+// repeated: 408 and 5xx answers, and transport failures (a refused or
+// broken connection, a timeout, a truncated answer). 429 is handled apart.
 func retryable(err error) bool {
 	var apiErr genai.APIError
 	if errors.As(err, &apiErr) {
-		return apiErr.Code == http.StatusRequestTimeout || apiErr.Code == http.StatusTooManyRequests || apiErr.Code >= 500
+		return apiErr.Code == http.StatusRequestTimeout || apiErr.Code >= 500
 	}
-	var ue *url.Error
-	var ne net.Error
-	return errors.As(err, &ue) || errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
+	return transportError(err)
 }
 
-// maxServerDelay caps how long a server may ask us to wait.
-const maxServerDelay = 5 * time.Minute
+// transportError reports whether err is a failure to reach the service or
+// to read its answer, rather than an answer.
+func transportError(err error) bool {
+	var ue *url.Error
+	var ne net.Error
+	return errors.As(err, &ue) || errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
+		errors.Is(err, context.DeadlineExceeded)
+}
 
-// serverDelay returns the wait a server asked for, from the Retry-After
-// header or a google.rpc.RetryInfo detail.
-func serverDelay(err error, hint *retryHint) (time.Duration, bool) {
+// serverDelay returns the wait a server asked for, from a
+// google.rpc.RetryInfo detail or the Retry-After header.
+func serverDelay(err error, hint *responseHint, now time.Time) (time.Duration, bool) {
 	var apiErr genai.APIError
 	if errors.As(err, &apiErr) {
 		for _, d := range apiErr.Details {
 			if t, _ := d["@type"].(string); strings.HasSuffix(t, "google.rpc.RetryInfo") {
 				if s, ok := d["retryDelay"].(string); ok {
 					if dur, err := time.ParseDuration(s); err == nil && dur >= 0 {
-						return min(dur, maxServerDelay), true
+						return dur, true
 					}
 				}
 			}
 		}
 	}
-	if v := hint.get(); v != "" {
+	if v := hint.retryAfter(); v != "" {
 		if secs, err := strconv.ParseFloat(v, 64); err == nil && secs >= 0 {
-			return min(time.Duration(secs*float64(time.Second)), maxServerDelay), true
+			return time.Duration(secs * float64(time.Second)), true
 		}
 		if t, err := http.ParseTime(v); err == nil {
-			return min(max(time.Until(t), 0), maxServerDelay), true
+			return max(t.Sub(now), 0), true
 		}
 	}
 	return 0, false
-}
-
-// hintKey is the context key under which a request carries its retryHint.
-type hintKey struct{}
-
-// retryHint receives the Retry-After header of a response.
-type retryHint struct {
-	mu sync.Mutex
-	v  string
-}
-
-func (h *retryHint) set(v string) {
-	h.mu.Lock()
-	h.v = v
-	h.mu.Unlock()
-}
-
-func (h *retryHint) get() string {
-	if h == nil {
-		return ""
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.v
-}
-
-// hintTransport records the Retry-After header of responses in the
-// request's retryHint.
-type hintTransport struct{ base http.RoundTripper }
-
-func (t *hintTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := t.base.RoundTrip(req)
-	if resp != nil {
-		if h, ok := req.Context().Value(hintKey{}).(*retryHint); ok {
-			h.set(resp.Header.Get("Retry-After"))
-		}
-	}
-	return resp, err
-}
-
-// scrub removes key from s.
-func scrub(s, key string) string {
-	if len(key) < 4 {
-		return s
-	}
-	return strings.ReplaceAll(s, key, "[REDACTED]")
 }

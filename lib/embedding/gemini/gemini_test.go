@@ -35,20 +35,27 @@ func newServer(t *testing.T, opts geminitest.Options) *geminitest.Server {
 	return srv
 }
 
-// newEmbedder returns an Embedder on srv with fast retries.
+// newEmbedder returns an Embedder on srv that waits on a fake clock: its
+// back-offs take no time.
 func newEmbedder(t *testing.T, srv *geminitest.Server, cfg gemini.Config) *gemini.Embedder {
+	t.Helper()
+	e, _ := newEmbedderClock(t, srv, cfg)
+	return e
+}
+
+// newEmbedderClock is newEmbedder, returning the fake clock too.
+func newEmbedderClock(t *testing.T, srv *geminitest.Server, cfg gemini.Config) (*gemini.Embedder, *fakeClock) {
 	t.Helper()
 	if cfg.Client == nil && cfg.ClientConfig.HTTPOptions.BaseURL == "" {
 		cfg.ClientConfig = *srv.ClientConfig(secretKey)
-	}
-	if cfg.InitialBackoff == 0 {
-		cfg.InitialBackoff = 2 * time.Millisecond
 	}
 	e, err := gemini.New(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return e
+	clk := newFakeClock()
+	gemini.SetClock(e, clk)
+	return e, clk
 }
 
 func texts(n int) []string {
@@ -122,7 +129,8 @@ func TestRetriesThenSuccess(t *testing.T) {
 		minWait time.Duration
 	}{
 		{"429 with RetryInfo", []geminitest.Fault{{Status: 429, RetryInfo: 50 * time.Millisecond}}, 50 * time.Millisecond},
-		{"429 with Retry-After", []geminitest.Fault{{Status: 429, RetryAfter: time.Second}}, time.Second},
+		{"429 with Retry-After", []geminitest.Fault{{Status: 429, RetryAfter: 30 * time.Second}}, 30 * time.Second},
+		{"429 without a delay", []geminitest.Fault{{Status: 429}, {Status: 429}}, 10 * time.Second},
 		{"503 twice", []geminitest.Fault{{Status: 503}, {Status: 503}}, 0},
 		{"500", []geminitest.Fault{{Status: 500}}, 0},
 		{"broken connection", []geminitest.Fault{{Disconnect: true}}, 0},
@@ -130,8 +138,7 @@ func TestRetriesThenSuccess(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := newServer(t, geminitest.Options{})
 			srv.InjectFaults(tc.faults...)
-			e := newEmbedder(t, srv, gemini.Config{})
-			start := time.Now()
+			e, clk := newEmbedderClock(t, srv, gemini.Config{})
 			got, err := e.Embed(context.Background(), texts(10))
 			if err != nil {
 				t.Fatal(err)
@@ -139,8 +146,8 @@ func TestRetriesThenSuccess(t *testing.T) {
 			if len(got) != 10 {
 				t.Fatalf("%d vectors", len(got))
 			}
-			if el := time.Since(start); el < tc.minWait {
-				t.Errorf("retried after %v, before the server's %v", el, tc.minWait)
+			if slept := clk.Slept(); slept < tc.minWait {
+				t.Errorf("retried after %v, before the server's %v", slept, tc.minWait)
 			}
 			want := int64(len(tc.faults) + 1)
 			if st := e.Stats(); st.Requests != want || st.Retries != want-1 || srv.Requests() != want {
@@ -187,7 +194,7 @@ func TestDistinctErrorMessages(t *testing.T) {
 	}{
 		{"wrong key", gemini.Config{ClientConfig: *srv.ClientConfig("wrong-key-" + secretKey[:6])}, texts(1), "refused the API key", 400},
 		{"unknown model", gemini.Config{Model: "no-such-model"}, texts(1), `model "no-such-model" was not found`, 404},
-		{"too long", gemini.Config{}, []string{strings.Repeat("word ", 2000)}, "too long", 400},
+		{"too long", gemini.Config{MaxChars: 1 << 20}, []string{strings.Repeat("word ", 2000)}, "too long", 400},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -30,21 +30,3 @@ func ListEmbeddingModels(ctx context.Context, client *genai.Client) ([]string, e
 	}
 	return names, nil
 }
-
-// NewClient makes an SDK client from cc (nil: all from the environment),
-// with an error message that never contains the key.
-func NewClient(ctx context.Context, cc *genai.ClientConfig) (*genai.Client, error) {
-	var c genai.ClientConfig
-	if cc != nil {
-		c = *cc
-	}
-	key := c.APIKey
-	if key == "" {
-		key = envKey()
-	}
-	client, err := genai.NewClient(ctx, &c)
-	if err != nil {
-		return nil, fmt.Errorf("gemini: cannot make the SDK client: %s", scrub(err.Error(), key))
-	}
-	return client, nil
-}

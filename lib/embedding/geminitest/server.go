@@ -6,13 +6,20 @@
 //     Models.EmbedContent sends), and :embedContent;
 //   - POST /v1beta1/[projects/{p}/locations/{l}/]publishers/google/models/{model}:predict
 //     (Vertex AI);
-//   - GET /v1beta/models and /v1beta/models/{model} (Models.List/All/Get).
+//   - GET /v1beta/models and /v1beta/models/{model} (Models.List/All/Get);
+//   - the Batch API for embeddings (Batches.CreateEmbeddings, Get, Cancel):
+//     POST /v1beta/models/{model}:asyncBatchEmbedContent with inlined
+//     requests, GET /v1beta/batches/{id}, POST /v1beta/batches/{id}:cancel,
+//     with jobs that go pending, running, then succeeded (or the end state
+//     SetBatchEnd gives).
 //
 // Like the real service it refuses more than 100 requests in one batch,
 // requests without a key or with a wrong one, unknown models and empty
-// texts, each with the service's error shape. It can add latency, answer
-// 429 (with Retry-After and RetryInfo) or 503, or break connections, and it
-// counts what it served. Its vectors are deterministic and carry meaning
+// texts, each with the service's error shape. It can enforce a quota of
+// requests per minute (Options.RPM), refuse everything for a while
+// (Throttle), add latency, answer 429 (with Retry-After and RetryInfo) or
+// 503, hang, break connections or send answers that are not what the API
+// promises (see Fault), and it counts what it served. Its vectors are deterministic and carry meaning
 // (see Vector).
 //
 // Point the SDK at it with HTTPOptions.BaseURL (or Server.ClientConfig), or
@@ -24,6 +31,7 @@
 package geminitest
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -83,6 +91,19 @@ type Options struct {
 	NoAuth bool
 	// Models replaces DefaultModels.
 	Models []Model
+	// RPM, when positive, enforces a quota of that many embedding requests
+	// in any 60 seconds (by Now): a request past it is answered 429, with
+	// a RetryInfo detail saying when a slot frees if QuotaRetryInfo is
+	// set, else with nothing to say how long to wait. Refused requests do
+	// not count against the quota.
+	RPM            int
+	QuotaRetryInfo bool
+	// Now is the server's clock for RPM and Throttle (default time.Now);
+	// tests pass a faster one.
+	Now func() time.Time
+	// BatchPolls is how many times a batch job is polled before it ends
+	// (default 3: pending, running, then done).
+	BatchPolls int
 }
 
 // Fault is a failure injected into one embedding request.
@@ -98,6 +119,15 @@ type Fault struct {
 	RetryInfo time.Duration
 	// Disconnect closes the connection without answering.
 	Disconnect bool
+	// Hang answers nothing until the client gives up.
+	Hang bool
+	// Body, when set, is sent as the answer with Status (default 200)
+	// instead of the service's error body: for answers that are not JSON,
+	// or JSON of the wrong shape.
+	Body string
+	// Mangle, when set, changes the vectors of a correct batchEmbedContents
+	// answer before it is sent (drop one, shorten one, blow one up...).
+	Mangle func(vecs [][]float32) [][]float32
 }
 
 // Stats counts what a Server served.
@@ -107,6 +137,9 @@ type Stats struct {
 	Texts         int64 // texts embedded successfully
 	Faults        int64 // injected faults served
 	Refused       int64 // requests refused with a 4xx
+	Throttled     int64 // requests answered 429 for the quota (RPM, Throttle)
+	BatchCreates  int64 // asyncBatchEmbedContent requests (batch jobs asked for)
+	BatchPolls    int64 // batch job GET and cancel requests
 	MaxInFlight   int64 // most embedding requests being served at once
 	MaxBatch      int64 // largest batch received
 }
@@ -121,12 +154,17 @@ type Server struct {
 	models []Model
 	opts   Options
 
-	mu      sync.Mutex
-	faults  []Fault
-	latency time.Duration
+	mu        sync.Mutex
+	faults    []Fault
+	accepted  []time.Time // embedding requests served within the RPM window
+	throttled time.Time   // every embedding request is refused until then
+	arrivals  []time.Time
+	jobs      []*batchJob
+	batchEnd  string
 
-	embedReqs, listReqs, texts, faultsServed, refused atomic.Int64
-	inFlight, maxInFlight, maxBatch                   atomic.Int64
+	embedReqs, listReqs, texts, faultsServed, refused, quota atomic.Int64
+	batchCreates, batchPolls                                 atomic.Int64
+	inFlight, maxInFlight, maxBatch                          atomic.Int64
 }
 
 // NewServer starts a Server on a free port of 127.0.0.1.
@@ -154,9 +192,12 @@ func Listen(addr string, opts Options) (*Server, error) {
 }
 
 func newServer(opts Options) *Server {
-	s := &Server{opts: opts, models: opts.Models, latency: opts.Latency}
+	s := &Server{opts: opts, models: opts.Models}
 	if s.models == nil {
 		s.models = DefaultModels()
+	}
+	if s.opts.Now == nil {
+		s.opts.Now = time.Now
 	}
 	return s
 }
@@ -166,9 +207,6 @@ func (s *Server) Close() {
 	s.srv.CloseClientConnections()
 	s.srv.Close()
 }
-
-// Client returns an HTTP client for the server.
-func (s *Server) Client() *http.Client { return s.srv.Client() }
 
 // ClientConfig returns an SDK configuration for the Gemini API backend that
 // talks to this server with key.
@@ -195,13 +233,6 @@ func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
 	return b.base.RoundTrip(r)
 }
 
-// SetLatency changes the delay of every embedding answer.
-func (s *Server) SetLatency(d time.Duration) {
-	s.mu.Lock()
-	s.latency = d
-	s.mu.Unlock()
-}
-
 // InjectFaults queues faults: each following embedding request takes the
 // next one instead of its answer, until the queue is empty.
 func (s *Server) InjectFaults(faults ...Fault) {
@@ -210,20 +241,30 @@ func (s *Server) InjectFaults(faults ...Fault) {
 	s.mu.Unlock()
 }
 
-// PendingFaults returns how many injected faults are still queued.
-func (s *Server) PendingFaults() int {
+// Throttle answers every embedding request 429, without saying how long
+// to wait, for the next d by the server's clock: a quota storm.
+func (s *Server) Throttle(d time.Duration) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.faults)
+	s.throttled = s.opts.Now().Add(d)
+	s.mu.Unlock()
 }
 
 // Stats returns the counters.
 func (s *Server) Stats() Stats {
 	return Stats{
 		EmbedRequests: s.embedReqs.Load(), ListRequests: s.listReqs.Load(), Texts: s.texts.Load(),
-		Faults: s.faultsServed.Load(), Refused: s.refused.Load(),
+		Faults: s.faultsServed.Load(), Refused: s.refused.Load(), Throttled: s.quota.Load(),
+		BatchCreates: s.batchCreates.Load(), BatchPolls: s.batchPolls.Load(),
 		MaxInFlight: s.maxInFlight.Load(), MaxBatch: s.maxBatch.Load(),
 	}
+}
+
+// Arrivals returns the arrival times, by the server's clock, of the
+// embedding requests received, in order.
+func (s *Server) Arrivals() []time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.arrivals)
 }
 
 // Requests returns the number of embedding requests received.
@@ -231,14 +272,20 @@ func (s *Server) Requests() int64 { return s.embedReqs.Load() }
 
 // ResetStats sets the counters to zero.
 func (s *Server) ResetStats() {
-	for _, c := range []*atomic.Int64{&s.embedReqs, &s.listReqs, &s.texts, &s.faultsServed, &s.refused, &s.maxInFlight, &s.maxBatch} {
+	for _, c := range []*atomic.Int64{&s.embedReqs, &s.listReqs, &s.texts, &s.faultsServed, &s.refused, &s.quota, &s.batchCreates, &s.batchPolls, &s.maxInFlight, &s.maxBatch} {
 		c.Store(0)
 	}
+	s.mu.Lock()
+	s.arrivals = nil
+	s.mu.Unlock()
 }
 
 // ServeHTTP routes a request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
+	if s.serveBatch(w, r) {
+		return
+	}
 	switch {
 	case r.Method == http.MethodGet && (path == "/v1beta/models" || path == "/v1/models"):
 		s.listReqs.Add(1)
@@ -383,8 +430,12 @@ func (s *Server) embed(w http.ResponseWriter, r *http.Request, model string, ser
 	if !s.auth(w, r) {
 		return
 	}
+	if retry, ok := s.admit(); !ok {
+		s.quota.Add(1)
+		serveFault(w, Fault{Status: http.StatusTooManyRequests, RetryInfo: retry})
+		return
+	}
 	s.mu.Lock()
-	latency := s.latency
 	var fault *Fault
 	if len(s.faults) > 0 {
 		f := s.faults[0]
@@ -392,7 +443,12 @@ func (s *Server) embed(w http.ResponseWriter, r *http.Request, model string, ser
 		fault = &f
 	}
 	s.mu.Unlock()
-	if latency > 0 {
+	if fault != nil && fault.Hang {
+		s.faultsServed.Add(1)
+		<-r.Context().Done()
+		return
+	}
+	if latency := s.opts.Latency; latency > 0 {
 		t := time.NewTimer(latency)
 		select {
 		case <-r.Context().Done():
@@ -401,10 +457,14 @@ func (s *Server) embed(w http.ResponseWriter, r *http.Request, model string, ser
 		case <-t.C:
 		}
 	}
-	if fault != nil {
+	if fault != nil && fault.Mangle == nil {
 		s.faultsServed.Add(1)
 		serveFault(w, *fault)
 		return
+	}
+	if fault != nil {
+		s.faultsServed.Add(1)
+		w = &mangler{ResponseWriter: w, f: fault.Mangle}
 	}
 	method := "batchEmbedContents"
 	if strings.HasSuffix(r.URL.Path, ":embedContent") {
@@ -423,6 +483,75 @@ func (s *Server) embed(w http.ResponseWriter, r *http.Request, model string, ser
 	}
 }
 
+// admit applies the quota storm and the RPM quota to an embedding request:
+// it returns false, with the wait to advertise (0 to say nothing), when the
+// request must be refused.
+func (s *Server) admit() (time.Duration, bool) {
+	now := s.opts.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.arrivals = append(s.arrivals, now)
+	if now.Before(s.throttled) {
+		return 0, false
+	}
+	if s.opts.RPM <= 0 {
+		return 0, true
+	}
+	cut := now.Add(-time.Minute)
+	i := 0
+	for i < len(s.accepted) && !s.accepted[i].After(cut) {
+		i++
+	}
+	s.accepted = s.accepted[i:]
+	if len(s.accepted) >= s.opts.RPM {
+		if !s.opts.QuotaRetryInfo {
+			return 0, false
+		}
+		return s.accepted[len(s.accepted)-s.opts.RPM].Sub(cut), false
+	}
+	s.accepted = append(s.accepted, now)
+	return 0, true
+}
+
+// mangler rewrites the embeddings of a batchEmbedContents answer.
+type mangler struct {
+	http.ResponseWriter
+	f func([][]float32) [][]float32
+}
+
+func (m *mangler) Write(b []byte) (int, error) {
+	var out struct {
+		Embeddings []values `json:"embeddings"`
+	}
+	if err := json.Unmarshal(b, &out); err != nil || out.Embeddings == nil {
+		return m.ResponseWriter.Write(b)
+	}
+	vecs := make([][]float32, len(out.Embeddings))
+	for i, v := range out.Embeddings {
+		vecs[i] = v.Values
+	}
+	vecs = m.f(vecs)
+	// JSON has no NaN or infinity: write the numbers by hand, as a broken
+	// server might.
+	var buf strings.Builder
+	buf.WriteString(`{"embeddings":[`)
+	for i, v := range vecs {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteString(`{"values":[`)
+		for j, x := range v {
+			if j > 0 {
+				buf.WriteByte(',')
+			}
+			buf.WriteString(strconv.FormatFloat(float64(x), 'g', -1, 32))
+		}
+		buf.WriteString(`]}`)
+	}
+	buf.WriteString("]}\n")
+	return m.ResponseWriter.Write([]byte(buf.String()))
+}
+
 func serveFault(w http.ResponseWriter, f Fault) {
 	if f.Disconnect {
 		if hj, ok := w.(http.Hijacker); ok {
@@ -432,6 +561,12 @@ func serveFault(w http.ResponseWriter, f Fault) {
 			}
 		}
 		panic(http.ErrAbortHandler)
+	}
+	if f.Body != "" {
+		w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+		w.WriteHeader(cmp.Or(f.Status, http.StatusOK))
+		io.WriteString(w, f.Body)
+		return
 	}
 	if f.RetryAfter > 0 {
 		secs := int((f.RetryAfter + time.Second - 1) / time.Second)

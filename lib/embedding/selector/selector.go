@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -66,6 +67,12 @@ type Config struct {
 	// ClientConfig, when not nil, is used as is to make the SDK client
 	// (APIKey and BaseURL are then ignored).
 	ClientConfig *genai.ClientConfig
+
+	// Gemini configures the Gemini embedder beyond the fields above:
+	// pacing (RPM, TPM), retries (MaxWait), MaxChars, Status, Batch mode.
+	// Select sets its Model, TaskType, Dims, BatchSize, Concurrency,
+	// client and Progress from the fields above.
+	Gemini gemini.Config
 
 	// Local configures the offline embedder beyond Dims.
 	Local lsa.Config
@@ -121,12 +128,12 @@ func Resolve(cfg Config) (string, error) {
 }
 
 func selectGemini(ctx context.Context, cfg Config) (embedding.Embedder, string, error) {
-	gc := gemini.Config{
-		Model:       cfg.Model,
-		TaskType:    cfg.TaskType,
-		Dims:        cfg.Dims,
-		BatchSize:   cfg.BatchSize,
-		Concurrency: cfg.Concurrency,
+	gc := cfg.Gemini
+	gc.Model, gc.TaskType, gc.Dims = cfg.Model, cfg.TaskType, cfg.Dims
+	gc.BatchSize, gc.Concurrency = cfg.BatchSize, cfg.Concurrency
+	if gc.BatchDir == "" && cfg.CacheDir != "" {
+		// Batch jobs' records live beside the vectors they will fill in.
+		gc.BatchDir = filepath.Join(cfg.CacheDir, "gemini-batch")
 	}
 	source := gemini.KeySource()
 	if cfg.ClientConfig != nil {

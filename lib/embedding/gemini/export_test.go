@@ -1,0 +1,23 @@
+package gemini
+
+import (
+	"context"
+	"time"
+)
+
+// Clock is the clock an Embedder tells time and waits with.
+type Clock interface {
+	Now() time.Time
+	Sleep(ctx context.Context, d time.Duration) error
+}
+
+// SetClock makes e use c instead of the real clock.
+func SetClock(e *Embedder, c Clock) { e.clk = c }
+
+// SetMaxInlineBytes changes the most text bytes of one batch job, and
+// returns a function that restores it.
+func SetMaxInlineBytes(n int) func() {
+	old := maxInlineBytes
+	maxInlineBytes = n
+	return func() { maxInlineBytes = old }
+}
