@@ -178,6 +178,7 @@ var reportFiles = []string{
 	MetricsFile, HistoryFile,
 	HistoryChart + ".png", HistoryChart + ".svg",
 	ConfusionChart + ".png", ConfusionChart + ".svg",
+	EmbeddingMapChart + ".png", EmbeddingMapChart + ".svg", EmbeddingMapChart + ".pdf",
 	ClassifierFile, EmbedderFile, LocalFile,
 }
 

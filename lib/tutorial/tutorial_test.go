@@ -95,8 +95,12 @@ func TestRunTutorial(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if loaded.Embedder == "" || loaded.Embedder != r.Embedder.Model() {
-		t.Errorf("the saved classifier records embedder %q, want %q", loaded.Embedder, r.Embedder.Model())
+	spec, err := SpecOf(r.Embedder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if loaded.Embedder == "" || loaded.Embedder != spec.Fingerprint() {
+		t.Errorf("the saved classifier records embedder %q, want %q", loaded.Embedder, spec.Fingerprint())
 	}
 	got, err := loaded.PredictClasses(r.Test.Embeddings)
 	if err != nil || !slices.Equal(got, r.Predicted) {
