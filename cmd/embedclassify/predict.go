@@ -41,7 +41,11 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprintln(stderr, "\nflags:")
 		fs.PrintDefaults()
 	}
+	batch := addBatchFlags(fs)
 	if err := parseFlags(fs, args, false); err != nil {
+		return err
+	}
+	if err := batch.check(fs); err != nil {
 		return err
 	}
 	texts := fs.Args()
@@ -51,7 +55,7 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return err
 		}
 	}
-	if len(texts) == 0 {
+	if len(texts) == 0 && !batch.given() {
 		fmt.Fprintln(stderr, "embedclassify predict: no text to classify")
 		fs.Usage()
 		return errUsage
@@ -67,6 +71,9 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	if spec.Dims != model.InputSize() {
 		return fmt.Errorf("the embedder beside %s makes %d-dimensional vectors but the classifier takes %d: they come from different runs", *modelFile, spec.Dims, model.InputSize())
+	}
+	if batch.given() {
+		return batch.run(ctx, model, emb, stdin, stdout, stderr)
 	}
 	vecs, err := emb.Embed(ctx, texts)
 	if err != nil {
