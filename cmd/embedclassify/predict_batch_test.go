@@ -109,7 +109,6 @@ func TestPredictBatch(t *testing.T) {
 type lineCounter struct {
 	mu    sync.Mutex
 	buf   bytes.Buffer
-	n     int
 	at    int
 	reach chan struct{}
 }
