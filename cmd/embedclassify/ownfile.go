@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/embedclassify/embedclassify/lib/dataset"
 	"github.com/embedclassify/embedclassify/lib/frame"
@@ -83,15 +84,18 @@ func (o *ownFlags) run(ctx context.Context, fs *flag.FlagSet, s tutorial.Setting
 		s.TestPerClass = 0
 	}
 
+	t0 := time.Now()
 	train, test, src, err := o.load(ctx, s, hooks, stderr)
 	if err != nil {
 		return nil, err
 	}
+	loading := time.Since(t0)
 	r, err := tutorial.RunFrames(ctx, s, train, test, hooks)
 	if err != nil {
 		return nil, err
 	}
 	r.Data = src
+	r.Timings.Load += loading
 	return r, nil
 }
 
