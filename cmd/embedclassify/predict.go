@@ -41,7 +41,11 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprintln(stderr, "\nflags:")
 		fs.PrintDefaults()
 	}
+	batch := addBatchFlags(fs)
 	if err := parseFlags(fs, args, false); err != nil {
+		return err
+	}
+	if err := batch.check(fs); err != nil {
 		return err
 	}
 	texts := fs.Args()
@@ -51,7 +55,7 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return err
 		}
 	}
-	if len(texts) == 0 {
+	if len(texts) == 0 && !batch.given() {
 		fmt.Fprintln(stderr, "embedclassify predict: no text to classify")
 		fs.Usage()
 		return errUsage
@@ -77,6 +81,9 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	emb, _, err := tutorial.LoadEmbedder(ctx, dir, selector.Config{CacheDir: *cache})
 	if err != nil {
 		return err
+	}
+	if batch.given() {
+		return batch.run(ctx, model, emb, stdin, stdout, stderr)
 	}
 	vecs, err := emb.Embed(ctx, texts)
 	if err != nil {

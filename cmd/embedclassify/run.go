@@ -37,6 +37,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.IntVar(&s.Classifier.Patience, "patience", mlp.DefaultPatience, "early stopping patience on training accuracy (negative: off)")
 	fs.IntVar(&s.Classifier.Hidden, "hidden", 0, "hidden layer width (0: the embedding size, as the tutorial)")
 	ef := addEmbeddingFlags(fs, "embedding-batch-size")
+	own := addOwnFileFlags(fs)
 	if err := parseFlags(fs, args, true); err != nil {
 		return err
 	}
@@ -69,7 +70,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			}
 		},
 	}
-	r, err := tutorial.Run(ctx, s, hooks)
+	r, err := own.run(ctx, fs, s, hooks, stderr)
 	progress.Done()
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -426,4 +427,44 @@ func TestCancel(t *testing.T) {
 	if _, err := Load(ctx, p, Options{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("got %v", err)
 	}
+}
+
+// TestParquetPages reads a file of many pages and row groups, each page's
+// header checked before it is decoded.
+func TestParquetPages(t *testing.T) {
+	texts, labels := benchTexts(3000)
+	rows := make([]row, len(texts))
+	for i := range texts {
+		rows[i] = row{ID: fmt.Sprint(i), Text: &texts[i], Label: &labels[i]}
+	}
+	var b bytes.Buffer
+	if err := parquet.Write(&b, rows, parquet.PageBufferSize(8<<10), parquet.MaxRowsPerRowGroup(700), parquet.Compression(&parquet.Zstd)); err != nil {
+		t.Fatal(err)
+	}
+	p := writeFile(t, t.TempDir(), "pages.parquet", b.Bytes())
+	d, err := Load(context.Background(), p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(d.Text, texts) || !slices.Equal(d.Label, labels) {
+		t.Error("the rows read back differ")
+	}
+	// A page that states a size beyond its chunk is refused before the
+	// decoder allocates it.
+	md := must(parquet.OpenFile(bytes.NewReader(b.Bytes()), int64(b.Len()))).Metadata()
+	cm := md.RowGroups[0].Columns[1].MetaData
+	if err := checkPages("x", bytes.NewReader(b.Bytes()), int64(b.Len()), md, 1, "text"); err != nil {
+		t.Fatal(err)
+	}
+	md.RowGroups[0].Columns[1].MetaData.TotalCompressedSize = cm.TotalCompressedSize - 1
+	if err := checkPages("x", bytes.NewReader(b.Bytes()), int64(b.Len()), md, 1, "text"); err == nil || !strings.Contains(err.Error(), "do not fit its column chunk") {
+		t.Errorf("a short chunk: %v", err)
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

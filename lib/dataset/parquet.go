@@ -1,12 +1,20 @@
 package dataset
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/encoding/thrift"
+	"github.com/parquet-go/parquet-go/format"
 )
+
+// maxPage is the largest page, compressed or not, the reader accepts. The
+// Parquet decoder allocates a page's stated size before reading it, so a
+// damaged size field would otherwise take all memory.
+const maxPage = 256 << 20
 
 // parquetReader reads the top-level columns it needs from a Parquet file,
 // one row group at a time, a page at a time: the other columns are never
@@ -58,8 +66,75 @@ func newParquetReader(name string, r io.ReaderAt, size int64, opt Options) (pr *
 			return nil, fmt.Errorf("%s: the %s column %q holds lists or nested records; it must hold one string per row", name, role, c.Name())
 		}
 		p.cols = append(p.cols, &columnFeed{index: c.Index(), name: c.Name(), buf: make([]parquet.Value, 256)})
+		if err := checkPages(name, r, size, f.Metadata(), c.Index(), c.Name()); err != nil {
+			return nil, err
+		}
 	}
 	return p, nil
+}
+
+// checkPages walks the page headers of one column in every row group and
+// checks each page's sizes against its chunk and maxPage, before the
+// decoder trusts them.
+func checkPages(name string, r io.ReaderAt, size int64, md *format.FileMetaData, col int, colName string) error {
+	var compact thrift.CompactProtocol
+	for g, rg := range md.RowGroups {
+		if col >= len(rg.Columns) {
+			return fmt.Errorf("%s: row group %d has no column %q: the file is damaged", name, g+1, colName)
+		}
+		cm := rg.Columns[col].MetaData
+		start := cm.DataPageOffset
+		if cm.DictionaryPageOffset > 0 && cm.DictionaryPageOffset < start {
+			start = cm.DictionaryPageOffset
+		}
+		end := start + cm.TotalCompressedSize
+		if start < 0 || cm.TotalCompressedSize < 0 || end > size || end < start {
+			return fmt.Errorf("%s: the column %q of row group %d lies outside the file (bytes %d to %d of %d): the file is damaged", name, colName, g+1, start, end, size)
+		}
+		for off := start; off < end; {
+			cr := &countingReader{r: bufio.NewReaderSize(io.NewSectionReader(r, off, end-off), 4096)}
+			var h format.PageHeader
+			if err := thrift.NewDecoder(compact.NewReader(cr)).Decode(&h); err != nil {
+				return fmt.Errorf("%s: a page header of the column %q at byte %d is damaged: %v", name, colName, off, err)
+			}
+			next := off + cr.n + int64(h.CompressedPageSize)
+			if h.CompressedPageSize < 0 || h.UncompressedPageSize < 0 || h.CompressedPageSize > maxPage || h.UncompressedPageSize > maxPage || next > end {
+				return fmt.Errorf("%s: a page of the column %q at byte %d states sizes %d and %d that do not fit its column chunk (bytes %d to %d, pages of at most %d MiB): the file is damaged",
+					name, colName, off, h.CompressedPageSize, h.UncompressedPageSize, start, end, maxPage>>20)
+			}
+			off = next
+		}
+	}
+	return nil
+}
+
+// countingReader counts the bytes a page header's decoding takes. It
+// reads one byte at a time from a buffer, so that it takes no more than
+// the header.
+type countingReader struct {
+	r *bufio.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	b, err := c.r.ReadByte()
+	if err != nil {
+		return 0, err
+	}
+	p[0] = b
+	c.n++
+	return 1, nil
+}
+
+func (c *countingReader) ReadByte() (byte, error) {
+	b, err := c.r.ReadByte()
+	if err == nil {
+		c.n++
+	}
+	return b, err
 }
 
 // recoverDamage turns a panic of the Parquet decoder, on a damaged file,

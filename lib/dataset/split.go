@@ -121,10 +121,10 @@ func Duplicates(train, test []string) int {
 	return n
 }
 
-// Frame returns d as the tutorial's frame: Text, ClassName (the label) and
-// Label, the label's index in classes (which must be sorted and hold every
-// label of d, such as the training set's Classes). frame.Sample then
-// samples it per class as it samples 20 Newsgroups.
+// Frame returns d as the tutorial's frame: Text, ClassName (the label), and
+// Label and EncodedLabel, both the label's index in classes (which must be
+// sorted and hold every label of d, such as the training set's Classes).
+// frame.Sample then samples it per class as it samples 20 Newsgroups.
 func (d *Dataset) Frame(classes []string) (*frame.Frame, error) {
 	f := &frame.Frame{Text: slices.Clone(d.Text), ClassName: slices.Clone(d.Label), Label: make([]int, d.Len())}
 	for i, l := range d.Label {
@@ -134,5 +134,6 @@ func (d *Dataset) Frame(classes []string) (*frame.Frame, error) {
 		}
 		f.Label[i] = k
 	}
+	f.EncodedLabel = slices.Clone(f.Label)
 	return f, nil
 }

@@ -49,6 +49,7 @@ type Metrics struct {
 	StoppedEpoch    int                `json:"stopped_epoch"`
 	Settings        ReportSettings     `json:"settings"`
 	Seconds         map[string]float64 `json:"seconds"`
+	Data            *DataSource        `json:"data,omitempty"`
 }
 
 // ReportSettings are the settings of a run as metrics.json records them.
@@ -110,6 +111,7 @@ func (r *Result) Metrics() Metrics {
 			Patience:      c.Patience,
 			LearningRate:  c.LearningRate,
 		},
+		Data: r.Data,
 		Seconds: map[string]float64{
 			"load":     r.Timings.Load.Seconds(),
 			"embed":    r.Timings.Embed.Seconds(),

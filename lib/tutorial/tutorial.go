@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/embedclassify/embedclassify/lib/embedding"
@@ -100,6 +99,7 @@ type Result struct {
 	Confusion    [][]int // Confusion[true][predicted]
 	Report       *metrics.Report
 	Timings      Timings
+	Data         *DataSource // the user's own files, when RunFrames ran on them
 }
 
 // Timings are the wall times of a run's steps.
@@ -125,16 +125,24 @@ func Run(ctx context.Context, s Settings, hooks Hooks) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.Timings.Load = time.Since(t0)
+	return fitFrames(ctx, r, train, test, hooks)
+}
+
+// fitFrames checks the classes of train and test (the test set's must be
+// the training set's, or some of them, under the same codes), embeds both,
+// trains the classifier and evaluates it, filling r.
+func fitFrames(ctx context.Context, r *Result, train, test *frame.Frame, hooks Hooks) (*Result, error) {
+	s := r.Settings
 	r.Classes = train.Classes()
-	if tc := test.Classes(); !slices.Equal(r.Classes, tc) {
+	if tc := test.Classes(); !classesAgree(r.Classes, tc) {
 		return nil, fmt.Errorf("tutorial: the train and test sets kept different classes (%v and %v)", r.Classes, tc)
 	}
 	if len(r.Classes) < 2 {
 		return nil, fmt.Errorf("tutorial: classes matching %q: %d; a classifier needs at least 2", s.Classes, len(r.Classes))
 	}
-	r.Timings.Load = time.Since(t0)
 
-	t0 = time.Now()
+	t0 := time.Now()
 	// The embedder reports progress through one callback; current names
 	// the pass it belongs to.
 	current := "train"
