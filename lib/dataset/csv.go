@@ -160,18 +160,20 @@ func (c *csvReader) next() (Record, error) {
 		return Record{}, &RowError{File: c.name, Line: line,
 			Problem: fmt.Sprintf("the row has %d fields but the header has %d (a field holding the separator must be quoted)", len(rec), len(c.header))}
 	}
-	r := Record{Line: line, Text: rec[c.cols.text]}
+	// encoding/csv cuts a row's fields out of one string: copies keep the
+	// rest of the row from staying in memory.
+	r := Record{Line: line, Text: strings.Clone(rec[c.cols.text])}
 	if p := checkValue(column("text", c.header[c.cols.text]), r.Text, false); p != "" {
 		return Record{}, &RowError{File: c.name, Line: line, Problem: p}
 	}
 	if c.cols.label >= 0 {
-		r.Label = rec[c.cols.label]
+		r.Label = strings.Clone(rec[c.cols.label])
 		if p := checkValue(column("label", c.header[c.cols.label]), r.Label, false); p != "" {
 			return Record{}, &RowError{File: c.name, Line: line, Problem: p}
 		}
 	}
 	if c.cols.id >= 0 {
-		r.ID = rec[c.cols.id]
+		r.ID = strings.Clone(rec[c.cols.id])
 		if p := checkValue(column("id", c.header[c.cols.id]), r.ID, true); p != "" {
 			return Record{}, &RowError{File: c.name, Line: line, Problem: p}
 		}

@@ -131,17 +131,10 @@ func FuzzParquet(f *testing.F) {
 			data = bytes.Clone(data)
 			data[at%len(data)] ^= x
 		}
-		p := filepath.Join(t.TempDir(), "fuzz")
-		if err := os.WriteFile(p, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		r, err := Open(p, Options{Format: Parquet, IDColumn: "id"})
+		r, err := parquetBytes(data, Options{IDColumn: "id"})
 		if err != nil {
 			return
 		}
-		defer r.Close()
-		r.name = "fuzz" // for checkRecords
-		r.rr.(*parquetReader).name = "fuzz"
 		checkRecords(t, r, int(r.rr.(*parquetReader).file.NumRows())+1, true)
 	})
 }
@@ -172,9 +165,17 @@ func FuzzRoundTrip(f *testing.F) {
 			case Parquet:
 				parquet.Write(&b, []row{{Text: &text, Label: &label}})
 			}
-			p := filepath.Join(t.TempDir(), "rt."+string(format))
-			os.WriteFile(p, b.Bytes(), 0o644)
-			d, err := Load(context.Background(), p, Options{})
+			var r *Reader
+			var err error
+			if format == Parquet {
+				r, err = parquetBytes(b.Bytes(), Options{})
+			} else {
+				r, err = NewReader("rt", bytes.NewReader(b.Bytes()), Options{Format: format})
+			}
+			var d *Dataset
+			if err == nil {
+				d, err = LoadReader(context.Background(), r, Options{})
+			}
 			if format == JSONL && !utf8.ValidString(text+label) {
 				// json.Marshal writes invalid UTF-8 as U+FFFD: the file is valid.
 				continue
@@ -197,4 +198,13 @@ func FuzzRoundTrip(f *testing.F) {
 			}
 		}
 	})
+}
+
+// parquetBytes reads Parquet from memory, named "fuzz".
+func parquetBytes(data []byte, opt Options) (*Reader, error) {
+	pr, err := newParquetReader("fuzz", bytes.NewReader(data), int64(len(data)), opt)
+	if err != nil {
+		return nil, err
+	}
+	return &Reader{name: "fuzz", format: Parquet, rr: pr}, nil
 }

@@ -58,8 +58,9 @@ func (d *Dataset) Len() int { return len(d.Text) }
 // they are dropped and counted in Skipped. Other errors (a missing column,
 // an unreadable or damaged file, ctx cancelled) stop it at once.
 //
-// Only copies of the kept values are retained, and equal labels share one
-// string, so memory grows with the kept texts, not with the file.
+// Only the kept values are retained (no reader's string shares a buffer
+// with the rest of its row), and equal labels share one string, so memory
+// grows with the kept texts, not with the file.
 func Load(ctx context.Context, name string, opt Options) (*Dataset, error) {
 	r, err := Open(name, opt)
 	if err != nil {
@@ -78,7 +79,7 @@ func load(ctx context.Context, r *Reader, opt Options) (*Dataset, error) {
 	d := &Dataset{Name: r.Name()}
 	labels := map[string]string{}
 	err := ReadAll(ctx, r, func(rec Record) error {
-		d.Text = append(d.Text, strings.Clone(rec.Text))
+		d.Text = append(d.Text, rec.Text) // the readers' strings share no buffer
 		l, ok := labels[rec.Label]
 		if !ok {
 			l = strings.Clone(rec.Label)
