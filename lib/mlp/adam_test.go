@@ -2,6 +2,7 @@ package mlp
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"testing"
 )
@@ -194,19 +195,9 @@ func TestAdamStepsMatchReference(t *testing.T) {
 					t.Errorf("step %d: loss %.7f, reference %.7f", s+1, h.Loss[0], want)
 				}
 			}
-			w1, b1, w2, b2 := m.Weights()
-			for i, got := range [][]float32{w1, b1, w2, b2} {
-				want := ref.params()[i]
-				var worst float64
-				for j := range got {
-					worst = math.Max(worst, math.Abs(float64(got[j])-want[j]))
-				}
-				// Five steps move a weight by up to 0.005; float32 rounding
-				// of the forward pass stays far below 1e-5 of that.
-				if worst > 2e-6 {
-					t.Errorf("parameter %d differs from the reference by up to %.3g", i, worst)
-				}
-			}
+			// Five steps move a weight by up to 0.005; float32 rounding
+			// of the forward pass stays far below 1e-5 of that.
+			checkAgainstReference(t, m, ref)
 		})
 	}
 }
@@ -216,28 +207,41 @@ func TestAdamStepsMatchReference(t *testing.T) {
 // into the previous batch's update, and compares with the reference stepping
 // through the same batches.
 func TestMiniBatchesMatchReference(t *testing.T) {
-	const in, hidden, classes, rows, batch = 150, 300, 4, 45, 12
-	x, y := synthetic(8, rows, in, classes, 0.3)
-	m, err := New(in, classes, Config{Hidden: hidden, BatchSize: batch, Epochs: 2, Patience: -1, Seed: 10})
-	if err != nil {
-		t.Fatal(err)
+	// With the vector kernels (where the CPU has them) and without.
+	for _, fma := range []bool{hasFMA, false} {
+		t.Run(fmt.Sprintf("fma=%v", fma), func(t *testing.T) {
+			defer func(v bool) { hasFMA = v }(hasFMA)
+			hasFMA = fma
+			const in, hidden, classes, rows, batch = 150, 300, 4, 45, 12
+			x, y := synthetic(8, rows, in, classes, 0.3)
+			m, err := New(in, classes, Config{Hidden: hidden, BatchSize: batch, Epochs: 2, Patience: -1, Seed: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ref := newRefNet(m)
+			h, err := m.fit(context.Background(), x, y, nil, nil, nil, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for epoch := range 2 {
+				var sum float64
+				for s := 0; s < rows; s += batch {
+					e := min(s+batch, rows)
+					sum += ref.step(x[s:e], y[s:e]) * float64(e-s)
+				}
+				if want := sum / rows; math.Abs(h.Loss[epoch]-want) > 1e-5 {
+					t.Errorf("epoch %d: loss %.7f, reference %.7f", epoch+1, h.Loss[epoch], want)
+				}
+			}
+			checkAgainstReference(t, m, ref)
+		})
 	}
-	m.noShuffle = true
-	ref := newRefNet(m)
-	h, err := m.Fit(context.Background(), x, y, nil, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for epoch := range 2 {
-		var sum float64
-		for s := 0; s < rows; s += batch {
-			e := min(s+batch, rows)
-			sum += ref.step(x[s:e], y[s:e]) * float64(e-s)
-		}
-		if want := sum / rows; math.Abs(h.Loss[epoch]-want) > 1e-5 {
-			t.Errorf("epoch %d: loss %.7f, reference %.7f", epoch+1, h.Loss[epoch], want)
-		}
-	}
+}
+
+// checkAgainstReference compares the model's parameters with the float64
+// reference's, to within 2e-6.
+func checkAgainstReference(t *testing.T, m *Model, ref *refNet) {
+	t.Helper()
 	w1, b1, w2, b2 := m.Weights()
 	for i, got := range [][]float32{w1, b1, w2, b2} {
 		want := ref.params()[i]

@@ -2,6 +2,7 @@ package mlp
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"syscall"
 	"testing"
@@ -45,39 +46,7 @@ func synthetic(seed uint64, n, dim, k int, noise float64) ([][]float32, []int) {
 //	go test -run XXX -bench FitTutorial -benchtime 1x ./lib/mlp
 //	go test -tags openblas -run XXX -bench FitTutorial -benchtime 1x ./lib/mlp
 //
-// Measured on the project's 2-CPU machine (Xeon with AVX-512, go1.26.8,
-// OpenBLAS 0.3.21 from Debian) on 2026-11-25, with the machine otherwise
-// idle (load average below 1), two runs each:
-//
-//	pure Go (gonum):  10.6 s, 10.9 s wall; 20.7–21.3 s CPU
-//	-tags openblas:    3.8 s,  4.0 s wall;  7.1–7.5 s CPU
-//
-// Debian's PyTorch (python3-torch 1.13.1, `/usr/bin/python3 script.py` with
-// the script below) took 25.9 s for the same job on the same machine, while
-// another job kept its load average near 2.7; the issue that asked for this
-// benchmark reports 80–118 s.
-//
-// The same job in PyTorch, for comparison (not part of the tests):
-//
-//	import time, torch, torch.nn as nn
-//	torch.manual_seed(1)
-//	x, y = torch.randn(400, 3072), torch.randint(0, 4, (400,))
-//	xv, yv = torch.randn(100, 3072), torch.randint(0, 4, (100,))
-//	model = nn.Sequential(nn.Linear(3072, 3072), nn.ReLU(), nn.Linear(3072, 4), nn.Sigmoid())
-//	opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
-//	loss_fn = nn.CrossEntropyLoss()
-//	start = time.time()
-//	for epoch in range(20):
-//	    perm = torch.randperm(400)
-//	    for i in range(0, 400, 32):
-//	        idx = perm[i:i+32]
-//	        opt.zero_grad()
-//	        loss = loss_fn(model(x[idx]), y[idx])
-//	        loss.backward()
-//	        opt.step()
-//	    with torch.no_grad():
-//	        val_loss = loss_fn(model(xv), yv)
-//	print(f"{time.time() - start:.1f} s")
+// README has measured figures, and the same job in PyTorch for comparison.
 func BenchmarkFitTutorial(b *testing.B) {
 	const dim, classes = 3072, 4
 	xa, ya := synthetic(1, 500, dim, classes, 0.05)
@@ -130,4 +99,31 @@ func BenchmarkSgemm(b *testing.B) {
 		impl.Sgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, w, n, 0, c, n)
 	}
 	b.ReportMetric(2*m*n*k*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// BenchmarkFitAll measures one epoch of the classifier run --all trains:
+// 2048-dimensional inputs, hidden layer 2048, 20 classes, batches of 32.
+// rows sets the number of training examples (11,314 in run --all); the
+// random data is fixed. cpu-s/op is the CPU time the process used.
+//
+//	go test -run XXX -bench 'FitAll/rows=11314' -benchtime 1x ./lib/mlp
+func BenchmarkFitAll(b *testing.B) {
+	const dim, classes = 2048, 20
+	for _, rows := range []int{1024, 11314} {
+		b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) {
+			x, y := synthetic(2, rows, dim, classes, 0.05)
+			b.ReportAllocs()
+			cpu0 := cpuTime()
+			for b.Loop() {
+				m, err := New(dim, classes, Config{Seed: 1, Patience: -1, Epochs: 1})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := m.Fit(context.Background(), x, y, nil, nil, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+		})
+	}
 }

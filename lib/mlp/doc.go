@@ -50,27 +50,29 @@
 //
 // All arithmetic is float32. Matrix products go through
 // gonum.org/v1/gonum/blas/blas32, whose default implementation is gonum's
-// pure-Go sgemm. Fit cuts every product and element-wise pass into tiles run
-// on a fixed set of worker goroutines, one per available CPU, and the
-// training loop allocates nothing per batch. Both kernels are stored
-// transposed (one contiguous row per unit), so that the hidden layer is a
-// set of dot products and the backward pass skips the units ReLU switched
-// off. The pass that dominates a step walks the first kernel once: for each
-// block of weights it computes the block's gradient, applies Adam to it
-// (with an AVX2 kernel on amd64) and, while the updated block is still in
-// cache, adds its contribution to the next batch's hidden layer. The 36 MB
-// kernel and its two Adam moments are thus read and written once per step,
-// and the gradient never leaves the cache; with OpenBLAS that memory traffic
-// is what bounds a step's time. Every tile writes its own outputs and sums in
-// a fixed order, so results do not depend on the number of CPUs or on
-// scheduling.
+// pure-Go sgemm, except the two that dominate training — the hidden layer
+// and the first kernel's gradient — which the pure-Go build computes with
+// its own AVX2/FMA kernels on CPUs that have them (matmul.go). Fit cuts
+// every product and element-wise pass into tiles run on a fixed set of
+// worker goroutines, one per available CPU, and the training loop allocates
+// nothing per batch. Both kernels are stored transposed (one contiguous row
+// per unit), so that the hidden layer is a set of dot products and the
+// backward pass skips the units ReLU switched off. The pass that dominates a
+// step walks the first kernel once: for each block of weights it computes
+// the block's gradient, applies Adam to it (with an AVX2 kernel on amd64)
+// and, while the updated block is still in cache, adds its contribution to
+// the next batch's hidden layer. The first kernel and its two Adam moments
+// are thus read and written once per step, and the gradient never leaves
+// the cache; that memory traffic is what bounds a step's time once the
+// products are fast. Every tile writes its own outputs and sums in a fixed
+// order, so results do not depend on the number of CPUs or on scheduling.
 //
 // # OpenBLAS
 //
 // Building with the openblas tag (cgo, and Debian's libopenblas-dev for
 // -lopenblas) routes blas32 to OpenBLAS through gonum.org/v1/netlib, which
-// makes training several times faster; BenchmarkFitTutorial has measured
-// figures. Turn it on with
+// makes training faster (README has the figures BenchmarkFitTutorial
+// measured). Turn it on with
 //
 //	go build -tags openblas ./cmd/embedclassify
 //	go test -tags openblas ./lib/mlp
@@ -79,7 +81,5 @@
 // BLAS reports which implementation a binary uses. The tag sets OpenBLAS to
 // one thread per call, overriding OPENBLAS_NUM_THREADS: the package already
 // keeps every CPU busy with its own goroutines, and OpenBLAS's spinning
-// threads on top of them oversubscribe the cores — on this project's 2-CPU
-// machine, under load, an epoch took 40 s with two OpenBLAS threads against
-// 3 s with one (with identical results).
+// threads on top of them oversubscribe the cores.
 package mlp

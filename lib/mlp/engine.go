@@ -47,9 +47,6 @@ type engine struct {
 	gb1  []float32    // hidden
 	gb2  []float32    // classes
 	gw1  [][]float32  // per-worker tile of the first kernel's gradient
-	// fullGW1, when not nil, receives the whole first-kernel gradient
-	// instead of Adam taking it tile by tile (for tests).
-	fullGW1 []float32
 
 	// Task functions, bound once so that running them allocates nothing.
 	forwardTask, backwardTask, gradTask func(worker, task int)
@@ -81,6 +78,11 @@ func newEngine(m *Model, maxRows int, training bool) *engine {
 }
 
 func (e *engine) close() { e.pool.stop() }
+
+// useKernels tells whether to compute the two large products with
+// gemmNT and gemmTN rather than blas32: in the pure-Go build, on CPUs with
+// AVX2 and FMA.
+func useKernels() bool { return pureGoBLAS && hasFMA }
 
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
@@ -127,6 +129,10 @@ func (e *engine) forwardTile(_, t int) {
 	impl := blas32.Implementation()
 	for k0 := 0; k0 < m.in; k0 += tileK {
 		nk := min(tileK, m.in-k0)
+		if useKernels() {
+			gemmNT(nr, nc, nk, e.x[r0*m.in+k0:], m.in, m.w1t[c0*m.in+k0:], m.in, h, m.hidden)
+			continue
+		}
 		impl.Sgemm(blas.NoTrans, blas.Trans, nr, nc, nk,
 			1, e.x[r0*m.in+k0:], m.in,
 			m.w1t[c0*m.in+k0:], m.in,
@@ -285,7 +291,7 @@ func (e *engine) gradTile(worker, t int) {
 	nj := min(gradUnits, m.hidden-j0)
 	g := e.gw1[worker]
 	impl := blas32.Implementation()
-	fwd := e.next != nil && e.fullGW1 == nil
+	fwd := e.next != nil
 	if fwd {
 		for r := range e.nextRows {
 			copy(e.h[r*m.hidden+j0:r*m.hidden+j0+nj], m.b1[j0:j0+nj])
@@ -293,23 +299,23 @@ func (e *engine) gradTile(worker, t int) {
 	}
 	for k0 := 0; k0 < m.in; k0 += gradInputs {
 		nk := min(gradInputs, m.in-k0)
-		for c := 0; c < nk; c += gemmMaxCols {
-			nc := min(gemmMaxCols, nk-c)
-			impl.Sgemm(blas.Trans, blas.NoTrans, nj, nc, e.rows,
-				1, e.dh[j0:], m.hidden, e.x[k0+c:], m.in,
-				0, g[c:], nk)
-		}
-		if e.fullGW1 != nil {
-			for j := range nj {
-				copy(e.fullGW1[(j0+j)*m.in+k0:], g[j*nk:(j+1)*nk])
+		if useKernels() {
+			gemmTN(nj, nk, e.rows, e.dh[j0:], m.hidden, e.x[k0:], m.in, g, nk)
+		} else {
+			for c := 0; c < nk; c += gemmMaxCols {
+				nc := min(gemmMaxCols, nk-c)
+				impl.Sgemm(blas.Trans, blas.NoTrans, nj, nc, e.rows,
+					1, e.dh[j0:], m.hidden, e.x[k0+c:], m.in,
+					0, g[c:], nk)
 			}
-			continue
 		}
 		for j := range nj {
 			off := (j0+j)*m.in + k0
 			a.update(m.w1t[off:off+nk], g[j*nk:(j+1)*nk], a.m1[off:off+nk], a.v1[off:off+nk])
 		}
-		if fwd {
+		if fwd && useKernels() {
+			gemmNT(e.nextRows, nj, nk, e.next[k0:], m.in, m.w1t[j0*m.in+k0:], m.in, e.h[j0:], m.hidden)
+		} else if fwd {
 			impl.Sgemm(blas.NoTrans, blas.Trans, e.nextRows, nj, nk,
 				1, e.next[k0:], m.in, m.w1t[j0*m.in+k0:], m.in,
 				1, e.h[j0:], m.hidden)

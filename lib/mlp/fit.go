@@ -68,6 +68,12 @@ func formatStepTime(d time.Duration, steps int) string {
 // history of the epochs completed, with an error wrapping ctx.Err(); the
 // model keeps the weights it has reached.
 func (m *Model) Fit(ctx context.Context, x [][]float32, y []int, xVal [][]float32, yVal []int, onEpoch func(EpochResult)) (*History, error) {
+	return m.fit(ctx, x, y, xVal, yVal, onEpoch, true)
+}
+
+// fit is Fit; shuffle false keeps the examples in their order, for tests
+// that step through the same batches by hand.
+func (m *Model) fit(ctx context.Context, x [][]float32, y []int, xVal [][]float32, yVal []int, onEpoch func(EpochResult), shuffle bool) (*History, error) {
 	train, err := m.flatten("training data", x)
 	if err != nil {
 		return nil, err
@@ -99,7 +105,7 @@ func (m *Model) Fit(ctx context.Context, x [][]float32, y []int, xVal [][]float3
 
 	// The shuffle stream depends on the seed and on how many epochs this
 	// model has trained, so a second Fit does not replay the first's order.
-	shuffle := rand.New(rand.NewPCG(uint64(cfg.Seed), 0x6d6c702d73687566^uint64(m.opt.step))) // "mlp-shuf"
+	rng := rand.New(rand.NewPCG(uint64(cfg.Seed), 0x6d6c702d73687566^uint64(m.opt.step))) // "mlp-shuf"
 	perm := make([]int, n)
 	for i := range perm {
 		perm[i] = i
@@ -110,8 +116,8 @@ func (m *Model) Fit(ctx context.Context, x [][]float32, y []int, xVal [][]float3
 	stop := newEarlyStopping(cfg.Patience)
 	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
 		start := time.Now()
-		if !m.noShuffle {
-			shuffle.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+		if shuffle {
+			rng.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
 		}
 		var lossSum float64
 		var correct int

@@ -6,3 +6,8 @@ package mlp
 // implementation unless the program was built with -tags openblas (which
 // needs cgo and libopenblas-dev).
 func BLAS() string { return "gonum (pure Go)" }
+
+// pureGoBLAS is true in the pure-Go build, where the package computes its
+// two largest products with its own vector kernels (see matmul.go) when the
+// CPU has them.
+const pureGoBLAS = true

@@ -40,8 +40,6 @@ type Model struct {
 	w1t, b1, w2t, b2 []float32
 
 	opt *adam // nil until the first Fit
-
-	noShuffle bool // for tests: keep the examples in order
 }
 
 // adam is Adam's state: the step count and the first and second moment of

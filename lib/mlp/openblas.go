@@ -15,3 +15,6 @@ func init() {
 	tileRows, tileCols, tileK = 32, 256, 1<<30
 	gradUnits, gradInputs, gemmMaxCols = 32, 768, 1<<30
 }
+
+// pureGoBLAS is false: OpenBLAS computes every product.
+const pureGoBLAS = false

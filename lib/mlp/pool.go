@@ -10,6 +10,12 @@ import (
 // takes part as worker 0, so a pool of one worker runs everything inline.
 // run allocates nothing, which keeps the training loop allocation-free as
 // long as the task functions are created once, ahead of the loop.
+//
+// It is not errgroup.SetLimit because of where it runs: a training step
+// hands out several rounds of tasks of a fraction of a millisecond each,
+// thousands of steps in a row, and each task needs its worker's scratch
+// space. errgroup starts a goroutine and allocates per task and has no
+// worker numbers; this pool starts its goroutines once per Fit.
 type pool struct {
 	workers int
 	start   []chan func(worker, task int)
