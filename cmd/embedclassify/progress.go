@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"sync"
 	"time"
 
+	"github.com/embedclassify/embedclassify/internal/progressbar"
 	"golang.org/x/term"
 )
 
@@ -23,7 +23,8 @@ type progress struct {
 	barOpen  bool // a bar is drawn on the current line
 	lastTick int  // last 10% step printed when not a terminal
 	lastName string
-	note     string // shown after the bar (the Gemini traffic)
+	note     string    // shown after the bar (the Gemini traffic)
+	barStart time.Time // when the current bar started
 }
 
 func newProgress(w io.Writer, quiet bool) *progress {
@@ -64,12 +65,10 @@ func (p *progress) Bar(name string, done, total int) {
 	defer p.mu.Unlock()
 	if name != p.lastName {
 		p.endBar()
-		p.lastName, p.lastTick = name, -1
+		p.lastName, p.lastTick, p.barStart = name, -1, time.Now()
 	}
-	const width = 30
-	filled := width * done / total
-	line := fmt.Sprintf("%-12s %3d%% |%s%s| %d/%d", name, 100*done/total,
-		strings.Repeat("█", filled), strings.Repeat(" ", width-filled), done, total)
+	line := progressbar.State{Label: fmt.Sprintf("%-12s", name), Done: done, Total: total,
+		Elapsed: time.Since(p.barStart), Finished: done >= total}.Text(30)
 	if p.note != "" {
 		line += " · " + p.note
 	}

@@ -1,21 +1,16 @@
 package notebook_test
 
 import (
+	"context"
+	"strings"
+
 	"github.com/embedclassify/embedclassify/lib/notebook"
 )
 
 // Outside a GoNB kernel the helpers print plain text, so the same cell code
 // runs in tests and programs.
 func Example() {
-	ctx, stop := notebook.Context() // cancelled when the cell is interrupted
-	defer stop()
-
 	notebook.Notice("no GEMINI_API_KEY: using the offline embedder")
-	p := notebook.NewProgress("Embedding", 3) // a live bar; on stderr here
-	for i := 1; i <= 3 && ctx.Err() == nil; i++ {
-		p.Set(i, 3)
-	}
-	p.Finish()
 	notebook.Table([]string{"Task type", "Use"}, [][]string{
 		{"CLASSIFICATION", "labels for a classifier"},
 		{"CLUSTERING", "grouping similar texts"},
@@ -25,4 +20,22 @@ func Example() {
 	// Task type       Use
 	// CLASSIFICATION  labels for a classifier
 	// CLUSTERING      grouping similar texts
+}
+
+// A step declares a slow result: nothing runs until a cell asks for it,
+// and a later cell's program with the same inputs reads it back.
+func ExampleStep() {
+	texts := []string{"orbit", "rash", "cipher"}
+	lengths := notebook.Step("measuring the texts", func(ctx context.Context) ([]int, error) {
+		var n []int
+		for _, t := range texts {
+			n = append(n, len(t))
+		}
+		notebook.Print("measured", strings.Join(texts, ", "))
+		return n, nil
+	}, texts)
+	notebook.Show(lengths)
+	// Output:
+	// measured orbit, rash, cipher
+	// [5 4 6]
 }

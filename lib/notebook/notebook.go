@@ -1,106 +1,123 @@
-// Package notebook holds the helpers that the project's GoNB notebook cells
-// call, so that the cells stay as short as the Python tutorial's:
+// Package notebook holds the helpers that GoNB notebook cells call, so that
+// the cells stay as short as the Python tutorial's:
 //
-//   - display: Show (HTML, images such as plots.Chart, text), Table, Notice,
-//     Warning, and a live Progress bar;
-//   - GoNB's execution model: every cell runs as a new program that
-//     re-initialises the variables earlier cells declared, so Memo and Fit
-//     keep slow results (the dataset, embeddings, a trained classifier) for
-//     the rest of the kernel session;
-//   - interrupts: Context is cancelled when the cell is interrupted, and
-//     Check and Must stop a cell with a readable message;
-//   - the tutorial's embedding steps: SelectEmbedder, EmbedFrame and
-//     TestAccuracy, with progress bars and an on-disk cache of Gemini
-//     vectors.
+//   - display: Show (charts and other images, HTML, tables, text, and
+//     errors as an error box), Table, Notice, Warning, and a live Progress
+//     bar;
+//   - steps: GoNB runs every cell as a new program that initialises again
+//     every variable the cells declared. Step declares a slow result (the
+//     dataset, embeddings, a trained classifier) as a Value that is
+//     computed only when a cell asks for it, once for its inputs: its
+//     identity is derived from what it is computed from (the inputs'
+//     content, the code of the step), so changing anything it depends on
+//     computes it again and changing nothing reuses it, with what the step
+//     displayed replayed under a one-line note.
 //
 // Inside a GoNB kernel the helpers send rich output through gonbui and wait
 // until GoNB has it (a cell's program that exits right after displaying
 // would otherwise lose it); anywhere else (a test, a plain go run) they
 // write plain text to standard output, so code using them runs unchanged
 // outside Jupyter.
-//
-// Notebook cells should import only this module's packages and the standard
-// library: GoNB runs `go get` for every import of a cell, and resolving a
-// package of another module that way needs network access (the module proxy
-// refuses the lookup of a package path such as gonbui's). Through this
-// package, the cells reach gonbui without importing it.
 package notebook
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"html"
+	"html/template"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
 	"sync"
-	"syscall"
 	"text/tabwriter"
 
+	"github.com/embedclassify/embedclassify/internal/progressbar"
 	"github.com/janpfeifer/gonb/gonbui"
 )
 
-// InNotebook reports whether the program runs as a GoNB notebook cell.
-func InNotebook() bool { return gonbui.IsNotebook }
-
-// sink receives what the helpers display. The notebook sink sends it to GoNB;
-// the text sink writes plain text.
+// sink receives what the helpers display. The notebook sink sends it to
+// GoNB; the text sink writes plain text; a recorder keeps it for replay.
 type sink interface {
-	// HTML shows html as a new output of the cell.
-	HTML(html string)
-	// Update replaces the content of the output block id, creating it on
-	// first use.
-	Update(id, html string)
+	// HTML shows an HTML fragment as a new output of the cell; text is its
+	// plain-text form, for sinks that show text only.
+	HTML(html, text string)
 	// Text shows plain text as a new output of the cell.
 	Text(s string)
 	// PNG shows a PNG image as a new output of the cell.
 	PNG(b []byte)
-	// Rich reports whether HTML is rendered (true) or only text is (false).
-	Rich() bool
+	// Bar draws the progress bar id in state st, in place of its previous
+	// state; final is true for the bar's last drawing.
+	Bar(id string, st progressbar.State, final bool)
+	// Error shows an error message in an error box (text sinks write it
+	// to standard error).
+	Error(msg string)
 }
 
 // gonbSink displays through gonbui. Every display waits for GoNB's
 // acknowledgement (gonbui.Sync): a cell's program may exit right after
 // displaying, and without the wait GoNB drops what was still in transit.
-type gonbSink struct{}
-
-func (gonbSink) HTML(s string) {
-	gonbui.DisplayHTML(s)
-	gonbui.Sync()
+type gonbSink struct {
+	display func(html string)     // gonbui.DisplayHTML
+	update  func(id, html string) // gonbui.UpdateHTML
+	png     func(b []byte)        // gonbui.DisplayPng
+	sync    func()                // gonbui.Sync
+	stdout  io.Writer
 }
 
-func (gonbSink) Update(id, s string) {
-	gonbui.UpdateHTML(id, s)
-	gonbui.Sync()
+func newGonbSink() gonbSink {
+	return gonbSink{gonbui.DisplayHTML, gonbui.UpdateHTML, gonbui.DisplayPng, gonbui.Sync, os.Stdout}
 }
 
-func (gonbSink) PNG(b []byte) {
-	gonbui.DisplayPng(b)
-	gonbui.Sync()
+func (g gonbSink) HTML(s, _ string) {
+	g.display(s)
+	g.sync()
 }
 
-func (gonbSink) Text(s string) { fmt.Fprint(os.Stdout, s) }
-func (gonbSink) Rich() bool    { return true }
-
-func (t textSink) HTML(s string)      { fmt.Fprintln(t.writer(), s) }
-func (t textSink) Update(_, _ string) {}
-func (t textSink) PNG(b []byte) {
-	fmt.Fprintf(t.writer(), "(a %d-byte PNG image: shown in notebooks only)\n", len(b))
+func (g gonbSink) PNG(b []byte) {
+	g.png(b)
+	g.sync()
 }
-func (t textSink) Text(s string) { fmt.Fprint(t.writer(), s) }
-func (textSink) Rich() bool      { return false }
 
-// writer returns w, or the current os.Stdout when w is nil.
-func (t textSink) writer() io.Writer {
+func (g gonbSink) Bar(id string, st progressbar.State, _ bool) {
+	g.update(id, st.HTML())
+	g.sync()
+}
+
+func (g gonbSink) Text(s string) { fmt.Fprint(g.stdout, s) }
+
+func (g gonbSink) Error(msg string) { g.HTML(NoticeHTML("Error", msg), "") }
+
+// textSink writes plain text to w, and progress bars and errors to bars
+// (bars redrawn in place with a carriage return). Nil writers stand for the
+// current os.Stdout and os.Stderr.
+type textSink struct{ w, bars io.Writer }
+
+func (t textSink) stdout() io.Writer {
 	if t.w == nil {
 		return os.Stdout
 	}
 	return t.w
 }
 
-// textSink writes plain text to w (os.Stdout when nil).
-type textSink struct{ w io.Writer }
+func (t textSink) stderr() io.Writer {
+	if t.bars == nil {
+		return os.Stderr
+	}
+	return t.bars
+}
+
+func (t textSink) Error(msg string)    { fmt.Fprintln(t.stderr(), "Error:", msg) }
+func (t textSink) HTML(_, text string) { fmt.Fprint(t.stdout(), text) }
+func (t textSink) Text(s string)       { fmt.Fprint(t.stdout(), s) }
+func (t textSink) PNG(b []byte) {
+	fmt.Fprintf(t.stdout(), "(a %d-byte PNG image: shown in notebooks only)\n", len(b))
+}
+func (t textSink) Bar(_ string, st progressbar.State, final bool) {
+	fmt.Fprint(t.stderr(), "\r"+st.Text(20))
+	if final {
+		fmt.Fprintln(t.stderr())
+	}
+}
 
 var (
 	outMu sync.Mutex
@@ -109,32 +126,26 @@ var (
 
 func defaultSink() sink {
 	if gonbui.IsNotebook {
-		return gonbSink{}
+		return newGonbSink()
 	}
 	return textSink{}
 }
 
+// output returns where displays go now.
 func output() sink {
 	outMu.Lock()
 	defer outMu.Unlock()
 	return out
 }
 
-// Context returns a context that is cancelled when the cell is interrupted:
-// GoNB delivers Jupyter's "interrupt kernel" to the cell's program as SIGINT
-// (and kills it 5 seconds later if it is still running), so work that takes
-// this context stops promptly and can keep what it finished, such as cached
-// embeddings. Call stop when done to release the signal handler:
-//
-//	ctx, stop := notebook.Context()
-//	defer stop()
-func Context() (ctx context.Context, stop context.CancelFunc) {
-	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+// setOutput makes s receive the displays and returns the previous sink.
+func setOutput(s sink) sink {
+	outMu.Lock()
+	defer outMu.Unlock()
+	prev := out
+	out = s
+	return prev
 }
-
-// ShowHTML displays an HTML fragment as an output of the cell. Outside a
-// notebook it prints the fragment as is.
-func ShowHTML(fragment string) { output().HTML(fragment) }
 
 // HTMLer is implemented by values that render themselves as an HTML
 // fragment, such as a frame or a classification report.
@@ -144,62 +155,80 @@ type HTMLer interface{ HTML() string }
 // such as a plots.Chart.
 type PNGer interface{ PNG() ([]byte, error) }
 
-// Show displays v the richest way it offers: as an image (PNGer) or with
-// its HTML method in a notebook, else with its String method, else in its
-// default format. Like every display of this package it returns once GoNB
-// has the output: a cell's program that exits right after displaying loses
-// nothing. If rendering the image fails, Show stops the cell (see Check).
-func Show(v any) {
+// shower is implemented by values that display themselves, such as Value.
+type shower interface{ show() }
+
+// Show displays v the richest way it offers, and is the one call a cell
+// needs to show a result: a Value is computed (or its output replayed from
+// the cache) and then shown; an image (PNGer) is drawn; a value with an
+// HTML method is rendered as HTML; a []string is printed one per line;
+// anything else is printed in its default format. Show takes a function's
+// two results as they come, Show(f()), and when err is not nil it shows
+// the error in an error box and stops the cell instead (see Check).
+//
+// Like every display of this package it returns once GoNB has the output:
+// a cell's program that exits right after displaying loses nothing.
+func Show(v any, err ...error) {
+	if e := errors.Join(err...); e != nil {
+		Check(e)
+		return
+	}
 	o := output()
-	if p, ok := v.(PNGer); ok {
-		b, err := p.PNG()
+	switch x := v.(type) {
+	case shower:
+		x.show()
+	case PNGer:
+		b, err := x.PNG()
 		Check(err)
 		o.PNG(b)
-		return
+	case HTMLer:
+		o.HTML(x.HTML(), withNewline(fmt.Sprint(x)))
+	case []string:
+		o.Text(withNewline(strings.Join(x, "\n")))
+	default:
+		o.Text(withNewline(fmt.Sprint(v)))
 	}
-	if h, ok := v.(HTMLer); ok && o.Rich() {
-		o.HTML(h.HTML())
-		return
-	}
-	s := fmt.Sprint(v)
+}
+
+func withNewline(s string) string {
 	if !strings.HasSuffix(s, "\n") {
 		s += "\n"
 	}
-	o.Text(s)
+	return s
 }
+
+// Print shows its arguments as fmt.Println does, as text output of the
+// cell (recorded for replay when a step prints them).
+func Print(args ...any) { output().Text(fmt.Sprintln(args...)) }
+
+// Printf shows its arguments as fmt.Printf does, as text output of the
+// cell (recorded for replay when a step prints them).
+func Printf(format string, args ...any) { output().Text(fmt.Sprintf(format, args...)) }
 
 // Table displays rows under a header row: as an HTML table in a notebook,
 // as aligned plain text elsewhere. Cells are text and are escaped.
 func Table(header []string, rows [][]string) {
-	o := output()
-	if o.Rich() {
-		o.HTML(TableHTML(header, rows))
-		return
-	}
-	o.Text(TableText(header, rows))
+	output().HTML(TableHTML(header, rows), TableText(header, rows))
 }
+
+var tableTmpl = template.Must(template.New("table").Parse(
+	`<table class="embedclassify-table">` +
+		`{{if .Header}}<thead><tr>{{range .Header}}<th style="text-align:left">{{.}}</th>{{end}}</tr></thead>{{end}}` +
+		`<tbody>{{range .Rows}}<tr>{{range .}}<td style="text-align:left">{{.}}</td>{{end}}</tr>{{end}}</tbody></table>`))
 
 // TableHTML renders rows under a header row as an HTML table, escaping
 // every cell.
 func TableHTML(header []string, rows [][]string) string {
+	return render(tableTmpl, map[string]any{"Header": header, "Rows": rows})
+}
+
+// render executes t with data; the templates of this package cannot fail
+// on the data they are given.
+func render(t *template.Template, data any) string {
 	var b strings.Builder
-	b.WriteString(`<table class="embedclassify-table">`)
-	if len(header) > 0 {
-		b.WriteString("<thead><tr>")
-		for _, h := range header {
-			fmt.Fprintf(&b, `<th style="text-align:left">%s</th>`, html.EscapeString(h))
-		}
-		b.WriteString("</tr></thead>")
+	if err := t.Execute(&b, data); err != nil {
+		panic(fmt.Sprintf("notebook: template %s: %v", t.Name(), err))
 	}
-	b.WriteString("<tbody>")
-	for _, r := range rows {
-		b.WriteString("<tr>")
-		for _, c := range r {
-			fmt.Fprintf(&b, `<td style="text-align:left">%s</td>`, html.EscapeString(c))
-		}
-		b.WriteString("</tr>")
-	}
-	b.WriteString("</tbody></table>")
 	return b.String()
 }
 
@@ -221,6 +250,7 @@ func TableText(header []string, rows [][]string) string {
 var noticeStyles = map[string][2]string{
 	"Note":    {"#1a73e8", "#e8f0fe"},
 	"Warning": {"#e37400", "#fef7e0"},
+	"Error":   {"#d93025", "#fce8e6"},
 }
 
 // Notice displays a message the reader should not miss, in a framed box in
@@ -228,27 +258,46 @@ var noticeStyles = map[string][2]string{
 // formatted with fmt.Sprintf and the result is escaped.
 func Notice(format string, args ...any) { notice("Note", format, args...) }
 
-// Warning is Notice for something that went wrong or needs the reader's
-// action; it is framed in amber and starts with "Warning:" as text.
+// Warning is Notice for something that needs the reader's attention; it is
+// framed in amber and starts with "Warning:" as text.
 func Warning(format string, args ...any) { notice("Warning", format, args...) }
 
 func notice(level, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
-	o := output()
-	if !o.Rich() {
-		o.Text(level + ": " + msg + "\n")
-		return
-	}
-	o.HTML(NoticeHTML(level, msg))
+	output().HTML(NoticeHTML(level, msg), level+": "+msg+"\n")
 }
 
-// NoticeHTML renders msg as a framed notice box headed by level ("Note" or
-// "Warning"; other levels get the Note colours). msg is escaped.
+var noticeTmpl = template.Must(template.New("notice").Parse(
+	`<div style="border-left:4px solid {{.Border}};background:{{.Background}};color:#202124;padding:6px 10px;margin:4px 0;white-space:pre-wrap">` +
+		`<b>{{.Level}}:</b> {{.Msg}}</div>`))
+
+// NoticeHTML renders msg as a framed notice box headed by level ("Note",
+// "Warning" or "Error"; other levels get the Note colours). msg is escaped.
 func NoticeHTML(level, msg string) string {
 	st, ok := noticeStyles[level]
 	if !ok {
 		st = noticeStyles["Note"]
 	}
-	return fmt.Sprintf(`<div style="border-left:4px solid %s;background:%s;color:#202124;padding:6px 10px;margin:4px 0">`+
-		`<b>%s:</b> %s</div>`, st[0], st[1], html.EscapeString(level), html.EscapeString(msg))
+	return render(noticeTmpl, map[string]any{
+		"Border": template.CSS(st[0]), "Background": template.CSS(st[1]), "Level": level, "Msg": msg,
+	})
+}
+
+// exit ends the cell's program; tests replace it.
+var exit = os.Exit
+
+// Check stops the cell when err is not nil: it shows the error in a red
+// error box (on standard error outside a notebook) and exits with status 1,
+// which makes GoNB and Jupyter mark the cell as failed. An interrupted cell
+// (err wraps context.Canceled) says so and how to go on.
+func Check(err error) {
+	if err == nil {
+		return
+	}
+	msg := err.Error()
+	if errors.Is(err, context.Canceled) {
+		msg = "Interrupted. Run the cell again to go on: what was finished is kept.\n(" + msg + ")"
+	}
+	output().Error(msg)
+	exit(1)
 }
