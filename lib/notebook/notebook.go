@@ -56,36 +56,74 @@ type sink interface {
 // gonbSink displays through gonbui. Every display waits for GoNB's
 // acknowledgement (gonbui.Sync): a cell's program may exit right after
 // displaying, and without the wait GoNB drops what was still in transit.
+// Text goes through gonbui too, into a <pre> block that grows until
+// something else is shown, so that text and rich outputs keep their order
+// (standard output reaches Jupyter by another path, which may overtake
+// them).
 type gonbSink struct {
 	display func(html string)     // gonbui.DisplayHTML
 	update  func(id, html string) // gonbui.UpdateHTML
 	png     func(b []byte)        // gonbui.DisplayPng
 	sync    func()                // gonbui.Sync
-	stdout  io.Writer
+
+	mu     sync.Mutex
+	textID string          // the text block being written, "" if none
+	text   strings.Builder // its content
+	bars   map[string]bool // the bars drawn so far
 }
 
-func newGonbSink() gonbSink {
-	return gonbSink{gonbui.DisplayHTML, gonbui.UpdateHTML, gonbui.DisplayPng, gonbui.Sync, os.Stdout}
+func newGonbSink() *gonbSink {
+	return &gonbSink{display: gonbui.DisplayHTML, update: gonbui.UpdateHTML, png: gonbui.DisplayPng, sync: gonbui.Sync}
 }
 
-func (g gonbSink) HTML(s, _ string) {
+// endText makes the next text start a new block. g.mu must be held.
+func (g *gonbSink) endText() { g.textID = "" }
+
+func (g *gonbSink) HTML(s, _ string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.endText()
 	g.display(s)
 	g.sync()
 }
 
-func (g gonbSink) PNG(b []byte) {
+func (g *gonbSink) PNG(b []byte) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.endText()
 	g.png(b)
 	g.sync()
 }
 
-func (g gonbSink) Bar(id string, st progressbar.State, _ bool) {
+func (g *gonbSink) Bar(id string, st progressbar.State, _ bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if !g.bars[id] {
+		if g.bars == nil {
+			g.bars = map[string]bool{}
+		}
+		g.bars[id] = true
+		g.endText()
+	}
 	g.update(id, st.HTML())
 	g.sync()
 }
 
-func (g gonbSink) Text(s string) { fmt.Fprint(g.stdout, s) }
+var preTmpl = template.Must(template.New("pre").Parse(`<pre style="margin:0;white-space:pre-wrap">{{.}}</pre>`))
 
-func (g gonbSink) Error(msg string) { g.HTML(NoticeHTML("Error", msg), "") }
+func (g *gonbSink) Text(s string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.textID == "" {
+		g.textID = "text_" + gonbui.UniqueId()
+		g.text.Reset()
+	}
+	g.text.WriteString(s)
+	g.update(g.textID, render(preTmpl, g.text.String()))
+	g.sync()
+}
+
+func (g *gonbSink) Error(msg string) { g.HTML(NoticeHTML("Error", msg), "") }
 
 // textSink writes plain text to w, and progress bars and errors to bars
 // (bars redrawn in place with a carriage return). Nil writers stand for the

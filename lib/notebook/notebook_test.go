@@ -74,13 +74,12 @@ func TestShowError(t *testing.T) {
 // gonbCalls records what a gonbSink sends to GoNB, in order.
 type gonbCalls struct{ calls []string }
 
-func (g *gonbCalls) sink() gonbSink {
-	return gonbSink{
+func (g *gonbCalls) sink() *gonbSink {
+	return &gonbSink{
 		display: func(h string) { g.calls = append(g.calls, "html "+h) },
 		update:  func(id, h string) { g.calls = append(g.calls, "update "+id+" "+h) },
 		png:     func(b []byte) { g.calls = append(g.calls, "png "+string(b)) },
 		sync:    func() { g.calls = append(g.calls, "sync") },
-		stdout:  new(bytes.Buffer),
 	}
 }
 
@@ -102,6 +101,8 @@ func TestGonbSink(t *testing.T) {
 	Table([]string{"a"}, [][]string{{"<x>"}})
 	p := newProgress(output(), time.Now, "Embedding", 2)
 	p.Set(2, 2)
+	Print("Epoch 1/2")
+	Print("Epoch 2/2 <done>")
 	Check(errors.New("boom"))
 
 	want := []string{
@@ -110,6 +111,8 @@ func TestGonbSink(t *testing.T) {
 		"html " + TableHTML([]string{"a"}, [][]string{{"<x>"}}), "sync",
 		"update " + p.id + " ", "sync",
 		"update " + p.id + " ", "sync",
+		"update text_", "sync",
+		"update text_", "sync",
 		"html " + NoticeHTML("Error", "boom"), "sync",
 	}
 	if len(g.calls) != len(want) {
@@ -122,6 +125,11 @@ func TestGonbSink(t *testing.T) {
 	}
 	if !strings.Contains(g.calls[8], "2/2") || !strings.Contains(g.calls[8], "<progress") {
 		t.Errorf("last bar drawing %q: want the HTML bar at 2/2", g.calls[8])
+	}
+	// The text lines grow one block, in order, escaped.
+	id1, id2 := strings.Fields(g.calls[10])[1], strings.Fields(g.calls[12])[1]
+	if id1 != id2 || !strings.HasSuffix(g.calls[12], "Epoch 1/2\nEpoch 2/2 &lt;done&gt;\n</pre>") {
+		t.Errorf("text blocks %q and %q: want one block holding both lines", g.calls[10], g.calls[12])
 	}
 }
 

@@ -56,11 +56,14 @@ func (p *Progress) Set(done, total int) {
 	if p.finished {
 		return
 	}
-	if total > 0 {
-		p.st.Total = total
+	if total <= 0 {
+		total = p.st.Total
 	}
-	p.st.Done = done
-	p.drawLocked(p.st.Total > 0 && done >= p.st.Total)
+	if done == p.st.Done && total == p.st.Total && !p.last.IsZero() {
+		return // nothing new to draw
+	}
+	p.st.Total, p.st.Done = total, done
+	p.drawLocked(total > 0 && done >= total)
 }
 
 // Add records n more finished steps and redraws the bar like Set.

@@ -7,7 +7,6 @@ package tutorial
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -237,13 +236,8 @@ func loadFrame(ctx context.Context, s Settings, subset string, perClass int, hoo
 // embedFrame fills f.Embeddings, reporting progress under name.
 func embedFrame(ctx context.Context, emb embedding.Embedder, f *frame.Frame, name string, hooks Hooks) error {
 	hooks.step("embedding %d %s texts with %s", f.Len(), name, emb.Model())
-	vecs, err := emb.Embed(ctx, f.Text)
-	if err != nil {
+	if err := EmbedFrame(ctx, emb, f); err != nil {
 		return fmt.Errorf("embedding the %s texts: %w", name, err)
 	}
-	if len(vecs) != f.Len() || len(vecs) == 0 || len(vecs[0]) == 0 {
-		return errors.New("embedding the " + name + " texts: the embedder returned no vectors")
-	}
-	f.Embeddings = vecs
 	return nil
 }
