@@ -19,8 +19,8 @@ import (
 	"github.com/embedclassify/embedclassify/internal/jupyter/jupytertest"
 	"github.com/embedclassify/embedclassify/internal/shared"
 	"github.com/embedclassify/embedclassify/internal/testenv"
+	"github.com/embedclassify/embedclassify/lib/embedding"
 	"github.com/embedclassify/embedclassify/lib/embedding/geminitest"
-	"github.com/embedclassify/embedclassify/lib/notebook"
 	"github.com/embedclassify/embedclassify/notebooks/internal/cells"
 )
 
@@ -50,7 +50,7 @@ func expectations() map[string]expect {
 		"confusion":    {mimes: []string{"image/png", "text/html"}, texts: []string{"precision", "macro avg"}},
 		"logits":       {mimes: []string{"image/png", "text/html"}, texts: []string{"plain logits"}},
 		"compare":      {mimes: []string{"image/png"}},
-		"predict":      {mimes: []string{"text/html"}, texts: []string{"predicted group", "Saved to and loaded from"}},
+		"predict":      {mimes: []string{"text/html"}, texts: []string{"predicted group", "Saved sigmoid then softmax (tutorial) to classifier.mlp"}},
 	}
 }
 
@@ -114,7 +114,7 @@ func runEnv(t *testing.T, extra ...string) []string {
 	t.Helper()
 	data := shared.Archive(t)
 	drop := []string{"GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_GENAI_USE_VERTEXAI", "GOOGLE_CLOUD_PROJECT",
-		"GOOGLE_CLOUD_LOCATION", "GOOGLE_GEMINI_BASE_URL", "EMBEDCLASSIFY_DIMS", "EMBEDCLASSIFY_DATA", notebook.EmbeddingCacheEnv}
+		"GOOGLE_CLOUD_LOCATION", "GOOGLE_GEMINI_BASE_URL", "EMBEDCLASSIFY_DIMS", "EMBEDCLASSIFY_DATA", embedding.CacheDirEnv}
 	var env []string
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
@@ -123,7 +123,7 @@ func runEnv(t *testing.T, extra ...string) []string {
 		}
 		env = append(env, kv)
 	}
-	env = append(env, "EMBEDCLASSIFY_DATA="+data, notebook.EmbeddingCacheEnv+"="+t.TempDir())
+	env = append(env, "EMBEDCLASSIFY_DATA="+data, embedding.CacheDirEnv+"="+t.TempDir())
 	return append(env, extra...)
 }
 
@@ -172,6 +172,7 @@ func TestTutorialOffline(t *testing.T) {
 	want["key"] = expect{mimes: []string{"text/html"}, texts: []string{"No GEMINI_API_KEY", "offline"}}
 	want["models"] = expect{texts: []string{"No key"}}
 	want["embedder"] = expect{texts: []string{"Embedding offline with lsa-tfidf-256d"}}
+	want["gemini-call"] = expect{texts: []string{"No key, so nothing is sent", "batchEmbedContents", "taskType"}}
 	checkNotebook(t, nb, want)
 }
 
@@ -184,6 +185,30 @@ func TestCommittedOutputs(t *testing.T) {
 	want := expectations()
 	want["embedder"] = expect{texts: []string{"Embedding"}}
 	checkNotebook(t, nb, want)
+	b, err := os.ReadFile(tutorial)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/tmp/", "/work/", "/root/", "/home/", `"/var/`} {
+		if strings.Contains(string(b), p) {
+			t.Errorf("the committed notebook shows a machine path (%s…): outputs must not depend on the machine", p)
+		}
+	}
+	// The save cell's line comes before its table.
+	for _, c := range nb.Cells {
+		if c.ID != "predict" {
+			continue
+		}
+		var texts []string
+		for _, o := range c.Outputs {
+			if s, ok := o.DataText("text/html"); ok {
+				texts = append(texts, s)
+			}
+		}
+		if len(texts) < 2 || !strings.Contains(texts[0], "Saved") || !strings.Contains(texts[len(texts)-1], "predicted group") {
+			t.Errorf("predict cell outputs in the wrong order: %q", texts)
+		}
+	}
 }
 
 // dummyKey is the key the Gemini run uses; it must never show in outputs.
@@ -204,6 +229,7 @@ func TestTutorialGemini(t *testing.T) {
 	want["key"] = expect{mimes: []string{"text/html"}, texts: []string{"Gemini is configured (key from GEMINI_API_KEY)"}}
 	want["models"] = expect{texts: []string{"models/gemini-embedding-001"}}
 	want["embedder"] = expect{texts: []string{"Embedding with Gemini: gemini-embedding-001", "3072 dimensions"}}
+	want["gemini-call"] = expect{texts: []string{"3072 values:"}}
 	want["compare"] = expect{mimes: []string{"image/png", "text/html"}, texts: []string{"Gemini, 768 dims", "offline, 256 dims"}}
 	checkNotebook(t, nb, want)
 	if strings.Contains(string(raw), dummyKey) {
@@ -211,10 +237,11 @@ func TestTutorialGemini(t *testing.T) {
 	}
 	st := srv.Stats()
 	t.Logf("fake Gemini served %d embedding requests, %d texts, %d list requests, %d refused", st.EmbedRequests, st.Texts, st.ListRequests, st.Refused)
-	// 500 posts at 3072 dimensions, the same at 768 for the comparison,
-	// and the four sentences of the last cell.
-	if st.Texts != 1004 || st.ListRequests == 0 || st.Refused > 0 {
-		t.Errorf("fake Gemini stats %+v: want 1004 texts embedded, the model list asked for, nothing refused", st)
+	// The one text of the API call cell, 500 posts at 3072 dimensions, the
+	// same at 768 for the comparison, and the four sentences of the last
+	// cell.
+	if st.Texts != 1005 || st.ListRequests == 0 || st.Refused > 0 {
+		t.Errorf("fake Gemini stats %+v: want 1005 texts embedded, the model list asked for, nothing refused", st)
 	}
 }
 
