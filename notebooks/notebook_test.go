@@ -4,9 +4,7 @@ package notebooks
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -255,69 +253,34 @@ func TestInterruptAndResume(t *testing.T) {
 		t.Skip("-short: runs a GoNB kernel")
 	}
 	t.Parallel()
-	j := jupytertest.Jupyter(t)
-	jupytertest.Kernel(t, j, "gonb")
-	py, err := j.Python()
-	if err != nil {
-		testenv.Missing(t, "no Python for jupyter_client: %v", err)
-	}
 	srv := geminitest.NewServer(geminitest.Options{APIKeys: []string{dummyKey}})
 	defer srv.Close()
-
-	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
-	defer cancel()
-	// The kernel interrupt.py starts is killed at the end, gopls and the
-	// GoNB temporary folder with it; the test fails if anything is left.
-	cmd := jupytertest.Command(t, ctx, runEnv(t, "GEMINI_API_KEY="+dummyKey, "GOOGLE_GEMINI_BASE_URL="+srv.URL, "EMBEDCLASSIFY_DIMS=768"),
-		py, filepath.Join("testdata", "interrupt.py"), tutorial, "embed-train", "/400", "3")
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Wait()
-	dec := json.NewDecoder(stdout)
-	type result struct {
-		Step, Status, Text string
-		Seconds            float64
-	}
-	next := func(step string) result {
-		t.Helper()
-		var r result
-		if err := dec.Decode(&r); err != nil {
-			cancel()
-			cmd.Wait()
-			t.Fatalf("waiting for %q from interrupt.py: %v\n%s", step, err, trim(stderr.String(), 4000))
+	s := startSession(t, runEnv(t, "GEMINI_API_KEY="+dummyKey, "GOOGLE_GEMINI_BASE_URL="+srv.URL, "EMBEDCLASSIFY_DIMS=768"))
+	var target string
+	for _, c := range cells.Notebook().Cells {
+		if c.Type != "code" {
+			continue
 		}
-		if r.Step != step {
-			t.Fatalf("interrupt.py said %+v, want step %q", r, step)
+		if c.ID == "embed-train" {
+			target = c.Source
+			break
 		}
-		return r
+		s.run(c.ID, c.Source)
 	}
 
-	next("ready")
 	before := srv.Stats().Texts
 	// One of the four batches of 100 is refused with a long Retry-After:
 	// the other three arrive (and are cached) while it waits.
 	srv.InjectFaults(geminitest.Fault{Status: 429, RetryAfter: time.Minute})
-	io.WriteString(stdin, "go\n")
-	r := next("interrupted")
+	r := s.exec(request{Source: target, InterruptAfter: "/400", Delay: 3})
 	t.Logf("interrupted cell: status %s, stopped %.2fs after the interrupt", r.Status, r.Seconds)
 	// GoNB answers "ok" for a cell whose program failed, and says "exit
 	// status 1" on stderr.
 	if !strings.Contains(r.Text, "exit status 1") || !strings.Contains(r.Text, "Interrupted. Run the cell again") {
 		t.Errorf("interrupted cell: status %q, output:\n%s", r.Status, trim(r.Text, 3000))
 	}
-	// GoNB kills the cell's program 5s after the interrupt: stopping well
-	// before shows the cell's context was cancelled.
+	// GoNB kills the cell's program 5s after the interrupt: stopping before
+	// shows the cell's context was cancelled.
 	if r.Seconds > 4 {
 		t.Errorf("the cell took %.1fs to stop after the interrupt", r.Seconds)
 	}
@@ -329,17 +292,11 @@ func TestInterruptAndResume(t *testing.T) {
 		t.Errorf("the fake server embedded %d texts before the interrupt, want some but not all of 400", got)
 	}
 
-	io.WriteString(stdin, "go\n")
-	r = next("rerun")
-	if r.Status != "ok" || !strings.Contains(r.Text, "400/400") {
-		t.Errorf("re-run cell: status %q, output:\n%s", r.Status, trim(r.Text, 3000))
+	if out := s.run("embed-train", target); !strings.Contains(out, "400/400") {
+		t.Errorf("re-run cell output:\n%s", trim(out, 3000))
 	}
 	if got := srv.Stats().Texts - before; got != 400 {
 		t.Errorf("after the re-run the server embedded %d texts in all, want 400: the re-run must ask only for the 100 missing", got)
-	}
-	stdin.Close()
-	if err := cmd.Wait(); err != nil {
-		t.Errorf("interrupt.py: %v\n%s", err, trim(stderr.String(), 4000))
 	}
 }
 

@@ -65,21 +65,43 @@ func startSession(t *testing.T, env []string) *session {
 	return s
 }
 
-// run executes source as one cell and returns its text and HTML output;
-// the cell must succeed.
-func (s *session) run(id, source string) string {
+// request is one cell for session.py to run: its source and, optionally,
+// when to interrupt it.
+type request struct {
+	Source         string  `json:"source"`
+	InterruptAfter string  `json:"interrupt_after,omitempty"` // interrupt Delay seconds after the output shows this
+	Delay          float64 `json:"delay,omitempty"`
+}
+
+// reply is what session.py says of a cell it ran.
+type reply struct {
+	Status  string
+	Seconds float64 // from the interrupt, or from the start, to the reply
+	Text    string  // the cell's text and HTML outputs
+}
+
+// exec runs one cell as r says and returns the reply.
+func (s *session) exec(r request) reply {
 	s.t.Helper()
-	b, _ := json.Marshal(map[string]string{"source": source})
+	b, _ := json.Marshal(r)
 	if _, err := s.stdin.Write(append(b, '\n')); err != nil {
 		s.t.Fatal(err)
 	}
 	if !s.out.Scan() {
-		s.t.Fatalf("cell %s: session.py stopped: %v", id, s.out.Err())
+		s.t.Fatalf("session.py stopped: %v", s.out.Err())
 	}
-	var r struct{ Status, Text string }
-	if err := json.Unmarshal(s.out.Bytes(), &r); err != nil {
+	var rep reply
+	if err := json.Unmarshal(s.out.Bytes(), &rep); err != nil {
 		s.t.Fatal(err)
 	}
+	return rep
+}
+
+// run executes source as one cell and returns its text and HTML output;
+// the cell must succeed.
+func (s *session) run(id, source string) string {
+	s.t.Helper()
+	r := s.exec(request{Source: source})
 	if r.Status != "ok" || strings.Contains(r.Text, "exit status") {
 		s.t.Fatalf("cell %s failed (%s):\n%s", id, r.Status, trim(r.Text, 3000))
 	}

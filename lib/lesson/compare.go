@@ -74,6 +74,7 @@ func CompareEmbedders(m *Model, testEmbedded, train, test Frame, opt FitOptions,
 			emb := NewEmbedder(v.Config, train)
 			tr, te := CreateEmbeddings(emb, train), CreateEmbeddings(emb, test)
 			vm := BuildClassificationModel(tr, m.output).Compile(*m.compiled)
+			vm.quiet = true
 			o := opt
 			o.ValidationData = nil
 			if _, err := vm.Fit(tr, o).Result(); err != nil {

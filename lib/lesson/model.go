@@ -29,6 +29,7 @@ type Model struct {
 	output   mlp.Output
 	compiled *Compile
 	fitted   *notebook.Value[*History]
+	quiet    bool // Fit prints no epoch log (the comparison's many runs)
 }
 
 // BuildClassificationModel builds the tutorial's network for the frame of
@@ -184,11 +185,15 @@ func (m *Model) Fit(x Frame, opt FitOptions) *notebook.Value[*History] {
 			}
 			xVal, yVal = val.Embeddings, val.EncodedLabel
 		}
-		h, err := net.Fit(ctx, tr.Embeddings, tr.EncodedLabel, xVal, yVal, func(r mlp.EpochResult) { notebook.Print(r.String()) })
+		h, err := net.Fit(ctx, tr.Embeddings, tr.EncodedLabel, xVal, yVal, func(r mlp.EpochResult) {
+			if !m.quiet {
+				notebook.Print(r.String())
+			}
+		})
 		if err != nil {
 			return nil, err
 		}
-		if h.StoppedEpoch > 0 {
+		if h.StoppedEpoch > 0 && !m.quiet {
 			notebook.Printf("Early stopping: accuracy did not improve for %d epochs; stopped after epoch %d.\n", cfg.Patience, h.StoppedEpoch)
 		}
 		var b bytes.Buffer
