@@ -140,7 +140,7 @@ func TestRerunAndEditConstant(t *testing.T) {
 		}
 	}
 	first := s.run("train", source["train"])
-	if !strings.Contains(first, "From this session's cache: training") || !strings.Contains(first, "Epoch 1/20") ||
+	if !strings.Contains(first, "From the session cache: training") || !strings.Contains(first, "Epoch 1/20") ||
 		!strings.Contains(first, "Trained for") {
 		t.Errorf("training cell run again: want its epoch log replayed under the cache note, got:\n%s", trim(first, 3000))
 	}
@@ -156,7 +156,7 @@ func TestRerunAndEditConstant(t *testing.T) {
 		t.Errorf("counts after the edit:\n%s", trim(out, 2000))
 	}
 	second := s.run("train", source["train"])
-	if strings.Contains(second, "From this session's cache: training") || !strings.Contains(second, "Epoch 1/20") ||
+	if strings.Contains(second, "From the session cache: training") || !strings.Contains(second, "Epoch 1/20") ||
 		!strings.Contains(second, "40/40") {
 		t.Errorf("training cell after the edit: want the 40 test posts embedded and a new training, got:\n%s", trim(second, 3000))
 	}

@@ -188,7 +188,7 @@ func TestFitShowReplaysEpochLog(t *testing.T) {
 			t.Errorf("output lacks the epoch log:\n%s", s)
 		}
 	}
-	if strings.Contains(out, "cache") || !strings.Contains(replayed, "From this session's cache: training sigmoid then softmax (tutorial)") {
+	if strings.Contains(out, "cache") || !strings.Contains(replayed, "From the session cache: training sigmoid then softmax (tutorial)") {
 		t.Errorf("first run:\n%s\nreplay:\n%s", out, replayed)
 	}
 }

@@ -79,7 +79,7 @@ var noteTmpl = template.Must(template.New("note").Parse(
 
 // replayNote is the one line shown above a replayed output.
 func replayNote(what string, info entryInfo) string {
-	return fmt.Sprintf("From this session's cache: %s, computed at %s in %s from the same inputs; its output is replayed below.",
+	return fmt.Sprintf("From the session cache: %s, computed at %s in %s from the same inputs; its output is replayed below.",
 		what, info.When.Format("15:04:05"), info.Took.Round(100*time.Millisecond))
 }
 

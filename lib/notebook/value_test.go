@@ -102,7 +102,7 @@ func TestShowReplays(t *testing.T) {
 	bars.Reset()
 	Show(step())
 	got := out.String()
-	want := "(From this session's cache: training the classifier, computed at "
+	want := "(From the session cache: training the classifier, computed at "
 	if !strings.HasPrefix(got, want) || !strings.HasSuffix(got, "replayed below.)\nEpoch 1/2 - loss: 1.3\nEpoch 2/2 - loss: 1.1\nTrained for 2 epochs.\n") {
 		t.Errorf("replay shows:\n%s", got)
 	}
