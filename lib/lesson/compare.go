@@ -59,7 +59,6 @@ func (c *Comparison) PNG() ([]byte, error) {
 // measures its accuracy on test; the first bar is m itself on
 // testEmbedded. Each variant's embedding shows a progress bar.
 func CompareEmbedders(m *Model, testEmbedded, train, test Frame, opt FitOptions, variants ...Variant) *notebook.Value[*Comparison] {
-	fitted := m.fitted
 	return notebook.Step("comparing embedders", func(ctx context.Context) (*Comparison, error) {
 		e, err := m.Evaluate(testEmbedded)
 		if err != nil {
@@ -87,7 +86,7 @@ func CompareEmbedders(m *Model, testEmbedded, train, test Frame, opt FitOptions,
 			c.Labels, c.Accuracies = append(c.Labels, v.Name), append(c.Accuracies, ve.Accuracy)
 		}
 		return c, nil
-	}, fitted, testEmbedded, train, test, opt, variants)
+	}, m, testEmbedded, train, test, opt, variants)
 }
 
 // Classify embeds texts with emb and shows, for each, the class the first

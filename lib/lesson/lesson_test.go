@@ -44,9 +44,11 @@ func declare(s settings) map[string]keyed {
 	compile := Compile{Loss: SparseCategoricalCrossentropy{FromLogits: true}, Optimizer: Adam{LearningRate: s.learningRate}, Metrics: []string{"accuracy"}}
 	classifier := BuildClassificationModel(trainEmbedded).Compile(compile)
 	fitOptions := FitOptions{ValidationData: testEmbedded, EarlyStopping: &EarlyStopping{Monitor: "accuracy", Patience: s.patience}, BatchSize: s.batchSize, Epochs: s.numEpochs}
+	// GoNB initialises the comparison (declared in a later cell) before
+	// the history, whose name sorts after it.
+	comparison := CompareEmbedders(classifier, testEmbedded, dfTrain, dfTest, fitOptions, Variants(s.modelID)...)
 	history := classifier.Fit(trainEmbedded, fitOptions)
 	logitsHistory := BuildClassificationModel(trainEmbedded, mlp.Logits).Compile(compile).Fit(trainEmbedded, fitOptions)
-	comparison := CompareEmbedders(classifier, testEmbedded, dfTrain, dfTest, fitOptions, Variants(s.modelID)...)
 	return map[string]keyed{
 		"newsgroupsTrain": newsgroupsTrain, "newsgroupsTest": newsgroupsTest,
 		"dfTrainAll": dfTrainAll, "dfTestAll": dfTestAll, "dfTrain": dfTrain, "dfTest": dfTest,

@@ -205,6 +205,18 @@ func (m *Model) Fit(x Frame, opt FitOptions) *notebook.Value[*History] {
 	return m.fitted
 }
 
+// Fingerprint identifies the trained model, for the steps that use it: the
+// key of its training (see Fit). It is an error before Fit is called.
+// Steps read it when their key is needed, not when they are declared: GoNB
+// may initialise a cell's variable that uses the model before the one that
+// fits it.
+func (m *Model) Fingerprint() (string, error) {
+	if m.fitted == nil {
+		return "", fmt.Errorf("%s is not trained: call its Fit first", m.Name)
+	}
+	return m.fitted.Fingerprint()
+}
+
 // trained returns the model Fit trained.
 func (m *Model) trained() (*mlp.Model, error) {
 	if m.fitted == nil {

@@ -29,11 +29,10 @@ const memoDirEnv = "EMBEDCLASSIFY_MEMO_DIR"
 // not running under GoNB, in which case a Value is kept only by the
 // program that computed it.
 func MemoDir() string {
-	if d := os.Getenv(memoDirEnv); d != "" {
-		return d
-	}
-	if d := os.Getenv("GONB_TMP_DIR"); d != "" {
-		return filepath.Join(d, "embedclassify-memo")
+	for _, place := range [][2]string{{memoDirEnv, "."}, {"GONB_TMP_DIR", "embedclassify-memo"}} {
+		if d := os.Getenv(place[0]); d != "" {
+			return filepath.Join(d, place[1])
+		}
 	}
 	return ""
 }
@@ -84,6 +83,9 @@ func Step[T any](what string, compute func(ctx context.Context) (T, error), inpu
 // Key returns the value's identity: a hex digest of the step's code
 // version and its inputs' fingerprints. It does not compute the value.
 func (v *Value[T]) Key() (string, error) {
+	if v == nil {
+		return "", errors.New("a step's input is a Value that was never declared (nil)")
+	}
 	v.keyOnce.Do(func() {
 		h := sha256.New()
 		fmt.Fprintf(h, "embedclassify notebook step v1\x00%s\x00", v.what)
