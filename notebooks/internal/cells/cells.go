@@ -32,8 +32,36 @@ import (
 	"github.com/embedclassify/embedclassify/internal/ipynb"
 )
 
+// files holds the notebooks' folders; a new notebook adds its folder here.
+//
 //go:embed classify_text_with_embeddings
 var files embed.FS
+
+// Names returns the names of the notebooks, the folders of this package.
+func Names() []string {
+	entries, _ := fs.ReadDir(files, ".")
+	var names []string
+	for _, e := range entries {
+		if e.IsDir() {
+			names = append(names, e.Name())
+		}
+	}
+	return names
+}
+
+// Build returns the notebook name (see Names) with empty outputs, to be
+// written as name + ".ipynb".
+func Build(name string) (*ipynb.Notebook, error) {
+	cells, err := Cells(name)
+	if err != nil {
+		return nil, err
+	}
+	nb := ipynb.New("gonb", "Go (gonb)", "go")
+	for _, c := range cells {
+		nb.Cells = append(nb.Cells, ipynb.Cell{Type: c.Type, ID: c.ID, Source: c.Source})
+	}
+	return nb, nil
+}
 
 // FileName is the tutorial notebook's file name.
 const FileName = "classify_text_with_embeddings.ipynb"
@@ -187,15 +215,12 @@ func Notebook() *ipynb.Notebook { return Subset() }
 // ids, in the notebook's order, or with all of them when no id is given;
 // tests use it to run a few steps.
 func Subset(ids ...string) *ipynb.Notebook {
-	cells, err := Cells(strings.TrimSuffix(FileName, ".ipynb"))
+	nb, err := Build(strings.TrimSuffix(FileName, ".ipynb"))
 	if err != nil {
 		panic(err) // the cells are embedded: a test catches any error
 	}
-	nb := ipynb.New("gonb", "Go (gonb)", "go")
-	for _, c := range cells {
-		if len(ids) == 0 || slices.Contains(ids, c.ID) {
-			nb.Cells = append(nb.Cells, ipynb.Cell{Type: c.Type, ID: c.ID, Source: c.Source})
-		}
+	if len(ids) > 0 {
+		nb.Cells = slices.DeleteFunc(nb.Cells, func(c ipynb.Cell) bool { return !slices.Contains(ids, c.ID) })
 	}
 	return nb
 }

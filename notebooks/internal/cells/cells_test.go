@@ -53,10 +53,33 @@ func head(s string) string {
 	return s
 }
 
+// allCells returns the cells of every notebook, with their folder.
+func allCells(t *testing.T) map[string][]Cell {
+	t.Helper()
+	all := map[string][]Cell{}
+	for _, name := range Names() {
+		cells, err := Cells(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all[name] = cells
+	}
+	if len(all[tutorialDir]) == 0 {
+		t.Fatalf("no cells in %s", tutorialDir)
+	}
+	return all
+}
+
 // Cell ids must be unique and valid nbformat ids.
 func TestCellIDs(t *testing.T) {
+	for _, cells := range allCells(t) {
+		checkIDs(t, cells)
+	}
+}
+
+func checkIDs(t *testing.T, cells []Cell) {
 	seen := map[string]bool{}
-	for _, c := range tutorialCells(t) {
+	for _, c := range cells {
 		if seen[c.ID] {
 			t.Errorf("duplicate cell id %q", c.ID)
 		}
@@ -99,11 +122,17 @@ func requires(t *testing.T) []string {
 // hides: no keys, memo calls, closures or contexts to thread.
 func TestCellSources(t *testing.T) {
 	mods := requires(t)
-	for _, c := range tutorialCells(t) {
+	for dir, cells := range allCells(t) {
+		checkSources(t, dir, cells, mods)
+	}
+}
+
+func checkSources(t *testing.T, dir string, cells []Cell, mods []string) {
+	for _, c := range cells {
 		if c.Type != ipynb.Code || !strings.HasSuffix(c.File, ".go") {
 			continue
 		}
-		src, err := os.ReadFile(filepath.Join(tutorialDir, c.File))
+		src, err := os.ReadFile(filepath.Join(dir, c.File))
 		if err != nil {
 			t.Fatal(err)
 		}

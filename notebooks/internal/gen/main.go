@@ -1,5 +1,6 @@
-// Command gen writes the project's notebooks from the cells in package cells, so
-// that their text can be reviewed and changed as Go source:
+// Command gen writes the project's notebooks from the cell files in package
+// cells (one folder per notebook), so that their text is reviewed and
+// changed as Go source and Markdown:
 //
 //	go run ./notebooks/internal/gen            # rewrite the notebooks (outputs cleared)
 //	go run ./kernelsetup --execute notebooks/classify_text_with_embeddings.ipynb
@@ -20,11 +21,16 @@ import (
 func main() {
 	dir := flag.String("dir", "notebooks", "folder to write the notebooks into")
 	flag.Parse()
-	nb := cells.Notebook()
-	path := filepath.Join(*dir, cells.FileName)
-	if err := nb.Write(path); err != nil {
+	for _, name := range cells.Names() {
+		nb, err := cells.Build(name)
+		if err == nil {
+			path := filepath.Join(*dir, name+".ipynb")
+			if err = nb.Write(path); err == nil {
+				fmt.Printf("wrote %s (%d cells; outputs cleared: run `go run ./kernelsetup --execute %s` to fill them)\n", path, len(nb.Cells), path)
+				continue
+			}
+		}
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
-	fmt.Printf("wrote %s (%d cells; outputs cleared: run `go run ./kernelsetup --execute %s` to fill them)\n", path, len(nb.Cells), path)
 }
