@@ -31,6 +31,7 @@ import (
 	"sync"
 	"text/tabwriter"
 
+	"github.com/embedclassify/embedclassify/internal/htmltable"
 	"github.com/embedclassify/embedclassify/internal/progressbar"
 	"github.com/janpfeifer/gonb/gonbui"
 )
@@ -249,15 +250,10 @@ func Table(header []string, rows [][]string) {
 	output().HTML(TableHTML(header, rows), TableText(header, rows))
 }
 
-var tableTmpl = template.Must(template.New("table").Parse(
-	`<table class="embedclassify-table">` +
-		`{{if .Header}}<thead><tr>{{range .Header}}<th style="text-align:left">{{.}}</th>{{end}}</tr></thead>{{end}}` +
-		`<tbody>{{range .Rows}}<tr>{{range .}}<td style="text-align:left">{{.}}</td>{{end}}</tr>{{end}}</tbody></table>`))
-
 // TableHTML renders rows under a header row as an HTML table, escaping
-// every cell.
+// every cell (see internal/htmltable).
 func TableHTML(header []string, rows [][]string) string {
-	return render(tableTmpl, map[string]any{"Header": header, "Rows": rows})
+	return htmltable.Table{Class: "embedclassify-table", Header: header, Rows: rows}.HTML()
 }
 
 // render executes t with data; the templates of this package cannot fail
