@@ -47,7 +47,7 @@ func expectations() map[string]expect {
 		"plot":         {mimes: []string{"image/png"}},
 		"confusion":    {mimes: []string{"image/png", "text/html"}, texts: []string{"precision", "macro avg"}},
 		"logits":       {mimes: []string{"image/png", "text/html"}, texts: []string{"plain logits"}},
-		"compare":      {mimes: []string{"image/png"}},
+		"compare":      {mimes: []string{"image/png", "text/html"}, texts: []string{"the run above", "test accuracy"}},
 		"predict":      {mimes: []string{"text/html"}, texts: []string{"predicted group", "Saved sigmoid then softmax (tutorial) to classifier.mlp"}},
 	}
 }

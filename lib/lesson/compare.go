@@ -44,6 +44,15 @@ type Comparison struct {
 	Accuracies []float64
 }
 
+// Table lists the test accuracy of every embedder.
+func (c *Comparison) Table() Table {
+	t := Table{Header: []string{"embedder", "test accuracy"}}
+	for i, l := range c.Labels {
+		t.Rows = append(t.Rows, []string{l, fmt.Sprintf("%.4f", c.Accuracies[i])})
+	}
+	return t
+}
+
 // PNG draws the comparison as a bar chart.
 func (c *Comparison) PNG() ([]byte, error) {
 	ch, err := plots.AccuracyBy("embedder", c.Labels, c.Accuracies)
@@ -85,6 +94,7 @@ func CompareEmbedders(m *Model, testEmbedded, train, test Frame, opt FitOptions,
 			}
 			c.Labels, c.Accuracies = append(c.Labels, v.Name), append(c.Accuracies, ve.Accuracy)
 		}
+		notebook.Show(c.Table())
 		return c, nil
 	}, m, testEmbedded, train, test, opt, variants)
 }
