@@ -12,7 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/embedclassify/embedclassify/lib/notebook/jupyter/jupytertest"
+	"github.com/embedclassify/embedclassify/internal/jupyter/jupytertest"
+	"github.com/embedclassify/embedclassify/internal/testenv"
 	"github.com/embedclassify/embedclassify/notebooks/internal/cells"
 )
 
@@ -32,12 +33,13 @@ func startSession(t *testing.T, env []string) *session {
 	jupytertest.Kernel(t, j, "gonb")
 	py, err := j.Python()
 	if err != nil {
-		jupytertest.Missing(t, "no Python for jupyter_client: %v", err)
+		testenv.Missing(t, "no Python for jupyter_client: %v", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	t.Cleanup(cancel)
-	cmd := exec.CommandContext(ctx, py, filepath.Join("testdata", "session.py"), "gonb", ".")
-	cmd.Env = env
+	// The kernel and everything it starts (gopls) are killed at the end; the
+	// test fails if anything is left.
+	cmd := jupytertest.Command(t, ctx, env, py, filepath.Join("testdata", "session.py"), "gonb", ".")
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	stdin, err := cmd.StdinPipe()

@@ -20,6 +20,15 @@ type Variant struct {
 	Config selector.Config
 }
 
+// Fingerprint identifies the variant for the comparison's key: its name
+// and the settings that decide its vectors.
+func (v Variant) Fingerprint() (string, error) {
+	return notebook.Fingerprint(struct {
+		Name     string
+		Settings embedderSettings
+	}{v.Name, settingsOf(v.Config)})
+}
+
 // Variants returns the embedders the comparison tries: with a Gemini key,
 // shorter Gemini vectors of modelID (768 dimensions) and the offline
 // embedder; without one, the offline embedder at three sizes.

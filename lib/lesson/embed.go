@@ -11,6 +11,7 @@ import (
 
 	"github.com/embedclassify/embedclassify/lib/embedding"
 	"github.com/embedclassify/embedclassify/lib/embedding/gemini"
+	"github.com/embedclassify/embedclassify/lib/embedding/lsa"
 	"github.com/embedclassify/embedclassify/lib/embedding/selector"
 	"github.com/embedclassify/embedclassify/lib/frame"
 	"github.com/embedclassify/embedclassify/lib/notebook"
@@ -58,6 +59,19 @@ func geminiSettings() []string {
 	return s
 }
 
+// embedderSettings are the settings of a selector.Config that decide the
+// vectors, as a step's key reads them (the client and transport settings,
+// whose fields it cannot read, do not change the vectors).
+type embedderSettings struct {
+	Kind, Model, TaskType, BaseURL string
+	Dims                           int
+	Local                          lsa.Config
+}
+
+func settingsOf(cfg selector.Config) embedderSettings {
+	return embedderSettings{Kind: cfg.Kind, Model: cfg.Model, TaskType: cfg.TaskType, BaseURL: cfg.BaseURL, Dims: cfg.Dims, Local: cfg.Local}
+}
+
 // NewEmbedder chooses the embedder cfg asks for (see selector.Select):
 // Gemini when a key is configured, the offline TF-IDF + LSA embedder
 // otherwise, fitted on the texts of train. Show it to read which.
@@ -95,7 +109,7 @@ func NewEmbedder(cfg selector.Config, train Frame) *notebook.Value[*Embedder] {
 			e.LSA = b.Bytes()
 		}
 		return e, nil
-	}, cfg, train, geminiSettings())
+	}, settingsOf(cfg), train, geminiSettings())
 }
 
 // CreateEmbeddings returns df with an Embeddings column holding emb's

@@ -24,6 +24,7 @@ func main() {
 	cellPlot()
 	cellConfusion()
 	cellLogits()
+	cellEmbeddingMap()
 	cellCompare()
 	cellPredict()
 }
