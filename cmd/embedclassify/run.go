@@ -48,7 +48,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		s.Classifier.Output = mlp.Logits
 	}
 	s.Embedding = ef.config()
-	if err := checkRun(fs, s, *out); err != nil {
+	if err := checkRun(fs, s, *out, *own.trainFile != ""); err != nil {
 		return err
 	}
 	if *ef.gemini.estimate {
@@ -85,13 +85,16 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 
 // checkRun checks a run's settings before any work is done: nothing is
 // loaded, and nothing paid for, to be lost on a bad flag or an unusable
-// report folder. Bad flag values are usage errors.
-func checkRun(fs *flag.FlagSet, s tutorial.Settings, out string) error {
+// report folder. Bad flag values are usage errors. With ownFile (--train-file)
+// the classes are the user's, checked when the file is read.
+func checkRun(fs *flag.FlagSet, s tutorial.Settings, out string, ownFile bool) error {
 	if s.TrainPerClass < 0 || s.TestPerClass < 0 {
 		return badUsage(fs, "--train-per-class and --test-per-class must be 0 (all) or more")
 	}
-	if err := checkClasses(fs, s.Classes); err != nil {
-		return err
+	if !ownFile {
+		if err := checkClasses(fs, s.Classes); err != nil {
+			return err
+		}
 	}
 	if _, err := mlp.New(1, 2, s.Classifier); err != nil {
 		return badUsage(fs, "%v", err)

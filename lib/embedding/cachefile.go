@@ -198,7 +198,11 @@ func decodeSegment(r io.Reader, size int64, key [32]byte, wantDim int) (*segment
 		if s.damage != "" {
 			s.damage += "; "
 		}
-		s.damage += fmt.Sprintf("%d records are bad, the first: %s", s.bad, firstBad)
+		if s.bad == 1 {
+			s.damage += "1 record is bad: " + firstBad
+		} else {
+			s.damage += fmt.Sprintf("%d records are bad, the first: %s", s.bad, firstBad)
+		}
 	}
 	return s, nil
 }
