@@ -14,8 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/embedclassify/embedclassify/lib/notebook/ipynb"
-	"github.com/embedclassify/embedclassify/lib/notebook/jupyter/jupytertest"
+	"github.com/embedclassify/embedclassify/internal/ipynb"
+	"github.com/embedclassify/embedclassify/internal/jupyter/jupytertest"
+	"github.com/embedclassify/embedclassify/internal/testenv"
 )
 
 func TestParseArgs(t *testing.T) {
@@ -216,7 +217,7 @@ func TestSetupAndCheck(t *testing.T) {
 	}
 	j := jupytertest.Jupyter(t)
 	if err := j.HasNBConvert(context.Background()); err != nil {
-		jupytertest.Missing(t, "%v", err)
+		testenv.Missing(t, "%v", err)
 	}
 	ctx := context.Background()
 	hermeticHome(t)

@@ -14,8 +14,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/embedclassify/embedclassify/lib/notebook/ipynb"
-	"github.com/embedclassify/embedclassify/lib/notebook/jupyter"
+	"github.com/embedclassify/embedclassify/internal/ipynb"
+	"github.com/embedclassify/embedclassify/internal/jupyter"
 )
 
 // kernelName is the name GoNB registers its kernel under.

@@ -15,12 +15,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/embedclassify/embedclassify/internal/ipynb"
+	"github.com/embedclassify/embedclassify/internal/jupyter"
+	"github.com/embedclassify/embedclassify/internal/jupyter/jupytertest"
 	"github.com/embedclassify/embedclassify/internal/shared"
+	"github.com/embedclassify/embedclassify/internal/testenv"
 	"github.com/embedclassify/embedclassify/lib/embedding/geminitest"
 	"github.com/embedclassify/embedclassify/lib/notebook"
-	"github.com/embedclassify/embedclassify/lib/notebook/ipynb"
-	"github.com/embedclassify/embedclassify/lib/notebook/jupyter"
-	"github.com/embedclassify/embedclassify/lib/notebook/jupyter/jupytertest"
 	"github.com/embedclassify/embedclassify/notebooks/internal/cells"
 )
 
@@ -143,7 +144,7 @@ func executeFile(t *testing.T, env []string, path string) (*ipynb.Notebook, []by
 	t.Helper()
 	j := jupytertest.Jupyter(t)
 	if err := j.HasNBConvert(context.Background()); err != nil {
-		jupytertest.Missing(t, "%v", err)
+		testenv.Missing(t, "%v", err)
 	}
 	jupytertest.Kernel(t, j, "gonb")
 	j.Env = env
@@ -232,7 +233,7 @@ func TestInterruptAndResume(t *testing.T) {
 	jupytertest.Kernel(t, j, "gonb")
 	py, err := j.Python()
 	if err != nil {
-		jupytertest.Missing(t, "no Python for jupyter_client: %v", err)
+		testenv.Missing(t, "no Python for jupyter_client: %v", err)
 	}
 	srv := geminitest.NewServer(geminitest.Options{APIKeys: []string{dummyKey}})
 	defer srv.Close()

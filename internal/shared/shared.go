@@ -4,13 +4,16 @@
 // The files live in a folder named shared beside the repository's root (the
 // folder that holds go.mod). EMBEDCLASSIFY_SHARED overrides that location.
 // When the files are missing, tests skip with a message on a developer
-// machine, and fail in CI (CI=true), where they must always be present.
+// machine, and fail in CI (CI=true), where they must always be present
+// (testenv.Missing).
 package shared
 
 import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/embedclassify/embedclassify/internal/testenv"
 )
 
 // Dir returns the shared folder: $EMBEDCLASSIFY_SHARED, or the folder named
@@ -52,11 +55,7 @@ func File(tb testing.TB, name string) string {
 			return p
 		}
 	}
-	msg := "shared file " + name + " not found (set EMBEDCLASSIFY_SHARED to the folder holding data/)"
-	if os.Getenv("CI") == "true" {
-		tb.Fatal(msg + "; CI must have it")
-	}
-	tb.Skip(msg)
+	testenv.Missing(tb, "shared file %s not found (set EMBEDCLASSIFY_SHARED to the folder holding data/)", name)
 	return ""
 }
 

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/embedclassify/embedclassify/lib/notebook/ipynb"
+	"github.com/embedclassify/embedclassify/internal/ipynb"
 )
 
 // cells are the tutorial notebook's cells, in the order of the Gemini

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/embedclassify/embedclassify/lib/notebook/ipynb"
+	"github.com/embedclassify/embedclassify/internal/ipynb"
 )
 
 // The committed notebook must hold exactly the cells cells.go describes

@@ -17,7 +17,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/embedclassify/embedclassify/lib/notebook/ipynb"
+	"github.com/embedclassify/embedclassify/internal/ipynb"
 )
 
 // InstallHelp tells how to get Jupyter, for error messages.

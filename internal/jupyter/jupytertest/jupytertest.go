@@ -1,28 +1,17 @@
 // Package jupytertest gives tests a working Jupyter and an installed kernel.
 // Where they are missing, the test is skipped on a developer machine and
-// failed in CI (CI=true), where the CI script installs them.
+// failed in CI (CI=true), where the CI script installs them
+// (testenv.Missing).
 package jupytertest
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
 
-	"github.com/embedclassify/embedclassify/lib/notebook/jupyter"
+	"github.com/embedclassify/embedclassify/internal/jupyter"
+	"github.com/embedclassify/embedclassify/internal/testenv"
 )
-
-// InCI reports whether the tests run in CI, where nothing may be skipped.
-func InCI() bool { return os.Getenv("CI") == "true" }
-
-// Missing skips the test, or fails it in CI, explaining what is missing.
-func Missing(tb testing.TB, format string, args ...any) {
-	tb.Helper()
-	if InCI() {
-		tb.Fatalf("CI=true and "+format, args...)
-	}
-	tb.Skipf(format, args...)
-}
 
 // Jupyter returns a working jupyter (see jupyter.Find).
 func Jupyter(tb testing.TB) *jupyter.Jupyter {
@@ -31,7 +20,7 @@ func Jupyter(tb testing.TB) *jupyter.Jupyter {
 	defer cancel()
 	j, err := jupyter.Find(ctx)
 	if err != nil {
-		Missing(tb, "%v", err)
+		testenv.Missing(tb, "%v", err)
 	}
 	return j
 }
@@ -43,11 +32,11 @@ func Kernel(tb testing.TB, j *jupyter.Jupyter, name string) jupyter.KernelSpec {
 	defer cancel()
 	ks, err := j.Kernels(ctx)
 	if err != nil {
-		Missing(tb, "cannot list Jupyter kernels: %v", err)
+		testenv.Missing(tb, "cannot list Jupyter kernels: %v", err)
 	}
 	k, ok := ks[name]
 	if !ok {
-		Missing(tb, "Jupyter kernel %q is not installed (run `go run ./kernelsetup`)", name)
+		testenv.Missing(tb, "Jupyter kernel %q is not installed (run `go run ./kernelsetup`)", name)
 	}
 	return k
 }

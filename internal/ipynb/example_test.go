@@ -6,7 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/embedclassify/embedclassify/lib/notebook/ipynb"
+	"github.com/embedclassify/embedclassify/internal/ipynb"
 )
 
 // Build a GoNB notebook and write it as Jupyter would.

@@ -9,9 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/embedclassify/embedclassify/lib/notebook/ipynb"
-	"github.com/embedclassify/embedclassify/lib/notebook/jupyter"
-	"github.com/embedclassify/embedclassify/lib/notebook/jupyter/jupytertest"
+	"github.com/embedclassify/embedclassify/internal/ipynb"
+	"github.com/embedclassify/embedclassify/internal/jupyter"
+	"github.com/embedclassify/embedclassify/internal/jupyter/jupytertest"
+	"github.com/embedclassify/embedclassify/internal/testenv"
 )
 
 func TestFindWithoutJupyter(t *testing.T) {
@@ -101,7 +102,7 @@ func writeNotebook(t *testing.T, path string, sources ...string) {
 func python3Kernel(t *testing.T) *jupyter.Jupyter {
 	j := jupytertest.Jupyter(t)
 	if err := j.HasNBConvert(context.Background()); err != nil {
-		jupytertest.Missing(t, "%v", err)
+		testenv.Missing(t, "%v", err)
 	}
 	jupytertest.Kernel(t, j, "python3")
 	return j

@@ -6,7 +6,7 @@ import (
 	"log"
 	"time"
 
-	"github.com/embedclassify/embedclassify/lib/notebook/jupyter"
+	"github.com/embedclassify/embedclassify/internal/jupyter"
 )
 
 // Execute a notebook into a new file and report its failed cells. (Not
