@@ -166,9 +166,7 @@ func (b barChart) render(c draw.Canvas) error {
 	slot := vg.Length(float64(c.Size().X) * 0.8 / float64(n))
 	for _, l := range b.labels {
 		if p.X.Tick.Label.Width(l) > slot*0.9 {
-			p.X.Tick.Label.Rotation = math.Pi / 2
-			p.X.Tick.Label.XAlign = draw.XRight
-			p.X.Tick.Label.YAlign = draw.YCenter
+			verticalTickLabels(&p.X)
 			break
 		}
 	}

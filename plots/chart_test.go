@@ -52,6 +52,8 @@ func TestRenderPNG(t *testing.T) {
 		"confusion_matrix_normalized": {900, 800},
 		"accuracy_by":                 {800, 500},
 		"bars":                        {800, 500},
+		"accuracy_by_embedder":        {800, 500},
+		"embedding_map":               {900, 700},
 	}
 	// Colours each chart must show: the tab10 lines and bars, viridis' ends.
 	colours := map[string][]color.RGBA{
@@ -61,6 +63,8 @@ func TestRenderPNG(t *testing.T) {
 		"confusion_matrix_normalized": {{0x44, 0x01, 0x54, 0xff}},
 		"accuracy_by":                 {colorAt(0)},
 		"bars":                        {colorAt(0)},
+		"accuracy_by_embedder":        {colorAt(0)},
+		"embedding_map":               {colorAt(0), colorAt(1), colorAt(2), colorAt(3)},
 	}
 	for _, tc := range chartCases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -224,9 +224,7 @@ func drawConfusion(c draw.Canvas, title, xLabel, yLabel string, names []string, 
 		yt[i] = plot.Tick{Value: float64(n - 1 - i), Label: name}
 	}
 	p.X.Tick.Marker, p.Y.Tick.Marker = xt, yt
-	p.X.Tick.Label.Rotation = math.Pi / 2
-	p.X.Tick.Label.XAlign = draw.XRight
-	p.X.Tick.Label.YAlign = draw.YCenter
+	verticalTickLabels(&p.X)
 	p.Add(&cells{values: values, cmap: cmap})
 
 	// The colour bar is a plot of its own: a vertical strip with its axis.

@@ -86,10 +86,10 @@ func ExampleCompareHistories() {
 	// Accuracy
 	// Epoch
 	// Embedders compared
-	// gemini-embedding-001 (Train)
-	// gemini-embedding-001 (Validation)
-	// offline (Train)
-	// offline (Validation)
+	// gemini-embedding-001
+	// offline
+	// Train
+	// Validation
 }
 
 // Test accuracy per output dimension, as a bar chart on a 0–1 axis.

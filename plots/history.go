@@ -3,6 +3,7 @@ package plots
 import (
 	"errors"
 	"fmt"
+	"image/color"
 	"math"
 	"strconv"
 
@@ -28,7 +29,8 @@ type NamedHistory struct {
 // History draws the tutorial's training-history figure (plot_history): two
 // panels side by side, "Loss" and "Accuracy", each with a "Train" and, when
 // the history has validation data, a "Validation" line over the epochs
-// (1, 2, ...). Accuracy is drawn on a fixed 0–1 axis and loss from 0.
+// (1, 2, ...). Accuracy is drawn on a fixed 0–1 axis; the loss axis spans
+// the losses with a 5% margin, as matplotlib's autoscaling does.
 //
 // Options: WithTitle (a title over both panels; none by default),
 // WithSize (default 20 × 8 in), WithDPI.
@@ -41,8 +43,9 @@ func History(h *mlp.History, opts ...Option) (*Chart, error) {
 
 // CompareHistories draws several training runs on one two-panel figure
 // like History's: each run has its own colour, training as a solid line and
-// validation as a dashed one, with legend entries "<name> (Train)" and
-// "<name> (Validation)". Runs may have different numbers of epochs.
+// validation as a dashed one. The legend under the panels names each run
+// in its colour, then shows the two line styles, "Train" and "Validation".
+// Runs may have different numbers of epochs.
 //
 // Options: WithTitle, WithSize (default 20 × 8 in), WithDPI.
 func CompareHistories(runs []NamedHistory, opts ...Option) (*Chart, error) {
@@ -134,7 +137,12 @@ func historyChart(runs []NamedHistory, opts []Option) (*Chart, error) {
 	if title != "" {
 		text = append(text, title)
 	}
-	for _, s := range loss {
+	figLegend := runsLegend(runs)
+	entries := loss
+	if !single {
+		entries = figLegend
+	}
+	for _, s := range entries {
 		text = append(text, s.name)
 	}
 	render := func(c draw.Canvas) error {
@@ -153,13 +161,10 @@ func historyChart(runs []NamedHistory, opts []Option) (*Chart, error) {
 		if err != nil {
 			return err
 		}
-		// Loss is non-negative: start the axis at 0 and leave headroom.
-		lp.Y.Min = 0
+		// Loss: the data's range with 5% margins, as matplotlib autoscales,
+		// so that curves spanning 1.14 to 1.39 fill the panel.
+		lp.Y.Min, lp.Y.Max = autoscale(lp.Y.Min, lp.Y.Max)
 		lp.Y.Tick.Marker = niceTicks{}
-		lp.Y.Max *= 1.05
-		if lp.Y.Max <= 0 {
-			lp.Y.Max = 1
-		}
 		ap.Y.Min, ap.Y.Max = 0, 1
 		ap.Y.Tick.Marker = fractionTicks()
 		// As many epoch labels as fit side by side in a panel.
@@ -170,7 +175,7 @@ func historyChart(runs []NamedHistory, opts []Option) (*Chart, error) {
 
 		c = drawFigureTitle(c, title)
 		if !single {
-			c = drawFigureLegend(c, loss)
+			c = drawFigureLegend(c, figLegend)
 		}
 		// Panel titles are drawn here, level with each other over the data
 		// areas; plot.Align would shift titles with the panels' tick labels.
@@ -194,6 +199,25 @@ func historyChart(runs []NamedHistory, opts []Option) (*Chart, error) {
 		return nil
 	}
 	return &Chart{width: o.width, height: o.height, dpi: o.dpi, render: render, text: text}, nil
+}
+
+// legendGrey draws the line-style keys of a comparison's legend.
+var legendGrey = color.Gray{Y: 0x55}
+
+// runsLegend returns the legend of a comparison of runs: one entry per run
+// in its colour, then the line styles of training and validation.
+func runsLegend(runs []NamedHistory) []series {
+	var entries []series
+	val := false
+	for i, r := range runs {
+		entries = append(entries, series{name: r.Name, color: colorAt(i)})
+		val = val || r.History.ValLoss != nil
+	}
+	entries = append(entries, series{name: "Train", color: legendGrey, noGlyph: true})
+	if val {
+		entries = append(entries, series{name: "Validation", color: legendGrey, dashed: true, noGlyph: true})
+	}
+	return entries
 }
 
 // linePanel is one panel of a history chart: ss over epochs 1, 2, ...
@@ -227,4 +251,23 @@ func linePanel(title, yLabel string, ss []series, corners []corner) (*plot.Plot,
 		p.X.Min, p.X.Max = 0.5, 1.5
 	}
 	return p, nil
+}
+
+// autoscale returns the axis range matplotlib would give data spanning
+// [lo, hi]: 5% of the span added on either side, or ±5% of the value
+// (±0.05 around 0) when the data is constant. A range of non-negative data
+// does not go below 0.
+func autoscale(lo, hi float64) (float64, float64) {
+	span := hi - lo
+	if span == 0 {
+		span = math.Abs(lo)
+		if span == 0 {
+			span = 1
+		}
+	}
+	min, max := lo-0.05*span, hi+0.05*span
+	if lo >= 0 && min < 0 {
+		min = 0
+	}
+	return min, max
 }

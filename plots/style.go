@@ -20,6 +20,9 @@ const (
 	labelSize       = 14
 	tickSize        = 12
 	legendSize      = 13
+	// figureLegendSize is the size of the legend under a comparison's
+	// panels: a 20-inch figure is shown at half size in a notebook.
+	figureLegendSize = 16
 )
 
 // sans is the bundled Liberation Sans (gonum/plot ships the font files, so
@@ -153,10 +156,12 @@ func drawFigureTitle(c draw.Canvas, title string) draw.Canvas {
 
 // series is one line of a line chart: Y values at X = 1, 2, ...
 type series struct {
-	name   string
-	ys     []float64
-	color  color.Color
-	dashed bool
+	name    string
+	ys      []float64
+	color   color.Color
+	dashed  bool
+	noGlyph bool // in a legend: the line only, no dot
+	shape   int  // marker: 0 a dot, 1 a square, 2 a triangle, 3 a ring
 }
 
 func (s series) lineStyle() draw.LineStyle {
@@ -167,8 +172,11 @@ func (s series) lineStyle() draw.LineStyle {
 	return ls
 }
 
+// shapes are the markers of series.shape.
+var shapes = []draw.GlyphDrawer{draw.CircleGlyph{}, draw.SquareGlyph{}, draw.TriangleGlyph{}, draw.RingGlyph{}}
+
 func (s series) glyphStyle() draw.GlyphStyle {
-	return draw.GlyphStyle{Color: s.color, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}
+	return draw.GlyphStyle{Color: s.color, Radius: vg.Points(3), Shape: shapes[s.shape%len(shapes)]}
 }
 
 // corner is a legend position inside the data area.
@@ -358,13 +366,13 @@ func drawFigureLegend(c draw.Canvas, entries []series) draw.Canvas {
 	if len(entries) == 0 {
 		return c
 	}
-	sty := textStyle(legendSize)
+	sty := textStyle(figureLegendSize)
 	sty.XAlign = draw.XLeft
 	sty.YAlign = draw.YCenter
 	const (
-		thumb   = vg.Length(28)
-		gap     = vg.Length(6)
-		spacing = vg.Length(24) // between entries of a row
+		thumb   = vg.Length(40)
+		gap     = vg.Length(8)
+		spacing = vg.Length(32) // between entries of a row
 		pad     = vg.Length(8)
 	)
 	width := func(e series) vg.Length { return thumb + gap + sty.Width(e.name) }
@@ -387,10 +395,81 @@ func drawFigureLegend(c draw.Canvas, entries []series) draw.Canvas {
 		x := c.Center().X - rowW[i]/2
 		for _, e := range row {
 			c.StrokeLine2(e.lineStyle(), x, y, x+thumb, y)
-			c.DrawGlyph(e.glyphStyle(), vg.Point{X: x + thumb/2, Y: y})
+			if !e.noGlyph {
+				c.DrawGlyph(e.glyphStyle(), vg.Point{X: x + thumb/2, Y: y})
+			}
 			c.FillText(sty, vg.Point{X: x + thumb + gap, Y: y}, e.name)
 			x += width(e) + spacing
 		}
 	}
 	return draw.Crop(c, 0, 0, 2*pad+rowH*vg.Length(len(rows)), 0)
+}
+
+// tickLabelGap is the space between a tick mark and its label.
+const tickLabelGap = vg.Length(3)
+
+// verticalTickLabels writes the tick labels of the horizontal axis ax
+// vertically, reading upwards, ending tickLabelGap below the tick marks.
+// gonum anchors rotated labels a font descent inside the tick marks; the
+// labels' handler (endGap) draws them short of that anchor and measures
+// them longer, so that the axis reserves the room.
+func verticalTickLabels(ax *plot.Axis) {
+	ax.Tick.Label.Rotation = math.Pi / 2
+	ax.Tick.Label.XAlign = draw.XRight
+	ax.Tick.Label.YAlign = draw.YCenter
+	gap := ax.Tick.Label.FontExtents().Descent + tickLabelGap
+	ax.Tick.Label.Handler = endGap{Handler: ax.Tick.Label.Handler, gap: gap}
+}
+
+// endGap is a text handler for right-aligned text: it draws the text gap
+// short of its anchor, along the text's direction, and measures it gap
+// wider, so that layouts leave the gap free.
+type endGap struct {
+	text.Handler
+	gap vg.Length
+}
+
+// Box implements text.Handler.
+func (h endGap) Box(txt string, fnt font.Font) (width, height, depth vg.Length) {
+	width, height, depth = h.Handler.Box(txt, fnt)
+	return width + h.gap, height, depth
+}
+
+// Draw implements text.Handler.
+func (h endGap) Draw(c vg.Canvas, txt string, sty text.Style, pt vg.Point) {
+	sin, cos := math.Sincos(sty.Rotation)
+	pt.X -= h.gap * vg.Length(cos)
+	pt.Y -= h.gap * vg.Length(sin)
+	sty.Handler = h.Handler
+	h.Handler.Draw(c, txt, sty, pt)
+}
+
+// drawSideLegend draws entries as markers with names in a column at the
+// top right of c and returns the canvas left of it.
+func drawSideLegend(c draw.Canvas, entries []series) draw.Canvas {
+	if len(entries) == 0 {
+		return c
+	}
+	sty := textStyle(legendSize)
+	sty.XAlign = draw.XLeft
+	sty.YAlign = draw.YCenter
+	const (
+		marker = vg.Length(12)
+		gap    = vg.Length(6)
+		pad    = vg.Length(10)
+	)
+	var textW vg.Length
+	for _, e := range entries {
+		textW = max(textW, sty.Width(e.name))
+	}
+	rowH := sty.Rectangle("Mg").Size().Y * 1.4
+	x := c.Max.X - pad - textW - gap - marker
+	for i, e := range entries {
+		y := c.Max.Y - pad - rowH*(vg.Length(i)+0.5)
+		g := e.glyphStyle()
+		g.Radius = vg.Points(4)
+		c.DrawGlyph(g, vg.Point{X: x + marker/2, Y: y})
+		c.FillText(sty, vg.Point{X: x + marker + gap, Y: y}, e.name)
+	}
+	return draw.Crop(c, 0, -(marker + gap + textW + 2*pad), 0, 0)
 }
