@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
@@ -35,6 +36,11 @@ const DefaultEmbeddingMapTitle = "Embeddings projected on their first two princi
 // the vectors' variance each component holds; the legend names the
 // classes. Beyond ten classes, colours repeat with other marker shapes.
 //
+// A map shows what two directions hold: embeddings whose variance is
+// spread evenly over many dimensions (the offline embedder's whitened
+// components hold under 1% each) show as one cloud even when a classifier
+// separates them well.
+//
 // Options: WithTitle (default DefaultEmbeddingMapTitle), WithSize (default
 // 9 × 7 in), WithDPI.
 func EmbeddingMap(vectors [][]float32, labels []int, classNames []string, opts ...Option) (*Chart, error) {
@@ -55,8 +61,8 @@ func EmbeddingMap(vectors [][]float32, labels []int, classNames []string, opts .
 		byClass[labels[r]] = append(byClass[labels[r]], xy[i])
 	}
 	title := str(o.title, DefaultEmbeddingMapTitle)
-	xLabel := fmt.Sprintf("PC 1 (%.0f%% of the variance)", 100*varShare[0])
-	yLabel := fmt.Sprintf("PC 2 (%.0f%% of the variance)", 100*varShare[1])
+	xLabel := fmt.Sprintf("PC 1 (%s of the variance)", percent(varShare[0]))
+	yLabel := fmt.Sprintf("PC 2 (%s of the variance)", percent(varShare[1]))
 	var entries []series
 	for k, name := range classNames {
 		if len(byClass[k]) > 0 {
@@ -200,4 +206,14 @@ func project2(vectors [][]float32, rows []int) (plotter.XYs, [2]float64, error) 
 		xy[i] = plotter.XY{X: scores.At(i, 0), Y: scores.At(i, 1)}
 	}
 	return xy, share, nil
+}
+
+// percent writes a share as a percentage: whole numbers from 10%, one
+// decimal below (the offline embedder's whitened components hold under 1%
+// each).
+func percent(share float64) string {
+	if p := 100 * share; p < 9.95 {
+		return strconv.FormatFloat(p, 'f', 1, 64) + "%"
+	}
+	return strconv.FormatFloat(100*share, 'f', 0, 64) + "%"
 }

@@ -186,6 +186,9 @@ func TestLabelsClearOfLines(t *testing.T) {
 				t.Fatalf("%s: recorded %d texts and %d lines", tc.name, len(d.texts), len(d.segments))
 			}
 			for _, tb := range d.texts {
+				if !inside(tb.box, c) {
+					t.Errorf("%s (%s size): the text %q at %v is not inside the chart", tc.name, size, tb.s, tb.box)
+				}
 				for _, s := range d.visibleSegments(tb) {
 					// Half a point of the font's box is empty space around
 					// the glyphs.
@@ -246,5 +249,26 @@ func TestLossAxisAutoscaled(t *testing.T) {
 	lo, hi := slices.Min(labels), slices.Max(labels)
 	if lo < 1.1 || hi > 1.45 {
 		t.Errorf("loss axis labelled %v: want labels within 1.1–1.45 for losses spanning 1.14–1.39", labels)
+	}
+}
+
+// inside reports whether r lies within the chart c.
+func inside(r vg.Rectangle, c *Chart) bool {
+	return r.Min.X >= 0 && r.Min.Y >= 0 && r.Max.X <= c.width && r.Max.Y <= c.height
+}
+
+// TestLongTitleFits gives a chart a title wider than the chart: it is set
+// smaller, inside the chart.
+func TestLongTitleFits(t *testing.T) {
+	vectors, labels := clusters(2, 10, 4)
+	title := "Training embeddings (lsa-tfidf-256d-53f29b74) on their first two principal components"
+	c, err := EmbeddingMap(vectors, labels, classNames[:2], WithTitle(title))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tb := range record(t, c).texts {
+		if tb.s == title && !inside(tb.box, c) {
+			t.Errorf("the title at %v overflows the %v×%v chart", tb.box, c.width, c.height)
+		}
 	}
 }

@@ -149,6 +149,13 @@ func drawFigureTitle(c draw.Canvas, title string) draw.Canvas {
 	sty.XAlign = draw.XCenter
 	sty.YAlign = draw.YTop
 	pad := vg.Points(8)
+	// A title wider than the chart is set smaller, down to the tick size.
+	if w := sty.Width(title); w > c.Size().X-2*pad {
+		size := max(tickSize, figureTitleSize*float64((c.Size().X-2*pad)/w))
+		sty = textStyle(vg.Length(size))
+		sty.XAlign = draw.XCenter
+		sty.YAlign = draw.YTop
+	}
 	c.FillText(sty, vg.Point{X: c.Center().X, Y: c.Max.Y - pad}, title)
 	h := sty.Rectangle(title).Size().Y
 	return draw.Crop(c, 0, 0, 0, -(h + 2*pad))
