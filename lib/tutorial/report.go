@@ -192,6 +192,9 @@ func (r *Result) WriteReport(dir string) error {
 			return err
 		}
 	}
+	if err := r.writeEmbeddingMap(dir); err != nil { // embedding_map.png, .svg, .pdf
+		return err
+	}
 	if err := r.Model.SaveFile(filepath.Join(dir, ClassifierFile)); err != nil {
 		return fmt.Errorf("saving the classifier: %w", err)
 	}

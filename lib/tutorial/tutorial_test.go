@@ -71,7 +71,8 @@ func TestRunTutorial(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range []string{MetricsFile, HistoryFile, HistoryChart + ".png", HistoryChart + ".svg",
-		ConfusionChart + ".png", ConfusionChart + ".svg", ClassifierFile} {
+		ConfusionChart + ".png", ConfusionChart + ".svg", ClassifierFile,
+		EmbeddingMapChart + ".png", EmbeddingMapChart + ".svg", EmbeddingMapChart + ".pdf"} {
 		if fi, err := os.Stat(filepath.Join(dir, name)); err != nil || fi.Size() == 0 {
 			t.Errorf("report file %s missing or empty (%v)", name, err)
 		}
