@@ -13,11 +13,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/embedclassify/embedclassify/internal/ipynb"
+	"github.com/embedclassify/embedclassify/internal/proctree"
 )
 
 // InstallHelp tells how to get Jupyter, for error messages.
@@ -78,21 +80,35 @@ func Find(ctx context.Context, candidates ...string) (*Jupyter, error) {
 	return nil, fmt.Errorf("%w (tried %s).\n%s", ErrNotFound, strings.Join(tried, "; "), InstallHelp)
 }
 
-// command returns an exec.Cmd running jupyter with args.
-func (j *Jupyter) command(ctx context.Context, args ...string) *exec.Cmd {
-	cmd := exec.CommandContext(ctx, j.Path, args...)
-	cmd.Env = j.Env
+// command returns an exec.Cmd running jupyter with args and env (nil
+// means os.Environ()) in a process tree of its own: cancelling ctx ends
+// the command and every process it started (kernels, and the gopls a GoNB
+// kernel starts), and so does the tree's Kill.
+func (j *Jupyter) command(ctx context.Context, env []string, args ...string) (*exec.Cmd, *proctree.Tree) {
+	tree := proctree.New()
+	cmd := tree.Command(ctx, j.Path, args...)
+	cmd.Env = env
+	tree.Add(cmd)
 	cmd.WaitDelay = 5 * time.Second
-	return cmd
+	return cmd, tree
+}
+
+// run runs cmd and then ends whatever it left running in tree.
+func run(cmd *exec.Cmd, tree *proctree.Tree) error {
+	err := cmd.Run()
+	if kerr := tree.Kill(); kerr != nil && err == nil {
+		err = kerr
+	}
+	return err
 }
 
 // output runs jupyter with args and returns its standard output; the error
 // carries the end of its standard error.
 func (j *Jupyter) output(ctx context.Context, args ...string) (string, error) {
-	cmd := j.command(ctx, args...)
+	cmd, tree := j.command(ctx, j.Env, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
+	if err := run(cmd, tree); err != nil {
 		return stdout.String(), fmt.Errorf("%s %s: %w%s", filepath.Base(j.Path), strings.Join(args, " "), err, tail(stderr.String(), 1500))
 	}
 	return stdout.String(), nil
@@ -254,6 +270,10 @@ func (e *ExecError) Unwrap() error { return e.Err }
 // --to notebook --execute` and returns the executed notebook. It fails with
 // an *ExecError when nbconvert fails or the result holds error outputs or
 // cells that did not run. Cancelling ctx stops nbconvert and its kernel.
+//
+// Execute leaves nothing behind: when it returns, every process nbconvert
+// started has ended (GoNB's gopls included), and the kernel's temporary
+// folder (TMPDIR, inside the TMPDIR of Env) is removed.
 func (j *Jupyter) Execute(ctx context.Context, path string, opts ExecOptions) (*ipynb.Notebook, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -287,8 +307,22 @@ func (j *Jupyter) Execute(ctx context.Context, path string, opts ExecOptions) (*
 	}
 	args = append(args, abs)
 
+	// The kernel's temporary files (GoNB's build folder, about 90 MB) go
+	// into a folder of this run's, removed when it ends, whether or not
+	// the kernel had time to clean up.
+	tmp, err := os.MkdirTemp(TempDir(j.Env), "jupyter-execute-")
+	if err != nil {
+		return nil, fmt.Errorf("creating the kernel's temporary folder: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	env := j.Env
+	if env == nil {
+		env = os.Environ()
+	}
+	env = append(slices.Clone(env), "TMPDIR="+tmp)
+
 	before := modTime(out)
-	cmd := j.command(ctx, args...)
+	cmd, tree := j.command(ctx, env, args...)
 	var stderr tailBuffer
 	cmd.Stdout = &stderr
 	if opts.Log != nil {
@@ -298,7 +332,7 @@ func (j *Jupyter) Execute(ctx context.Context, path string, opts ExecOptions) (*
 	}
 	// The kernel runs in the notebook's folder, as Jupyter would run it.
 	cmd.Dir = filepath.Dir(abs)
-	runErr := cmd.Run()
+	runErr := run(cmd, tree)
 	if ctx.Err() != nil {
 		runErr = fmt.Errorf("%w (%v)", ctx.Err(), runErr)
 	}
@@ -363,3 +397,21 @@ func (t *tailBuffer) Write(p []byte) (int, error) {
 }
 
 func (t *tailBuffer) String() string { return string(t.b) }
+
+// TempDir returns the folder for temporary files that env (nil means this
+// process's environment) gives: its last TMPDIR, else os.TempDir().
+func TempDir(env []string) string {
+	if env == nil {
+		return os.TempDir()
+	}
+	dir := ""
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "TMPDIR="); ok {
+			dir = v
+		}
+	}
+	if dir == "" {
+		return "/tmp"
+	}
+	return dir
+}

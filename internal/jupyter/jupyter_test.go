@@ -184,17 +184,24 @@ func TestExecuteReportsCellErrors(t *testing.T) {
 	}
 }
 
+// TestExecuteTimeoutAndCancel runs a cell that sleeps for an hour: a cell
+// timeout and a cancelled context must each end the run with the right
+// error, and leave no process or temporary file behind.
 func TestExecuteTimeoutAndCancel(t *testing.T) {
 	t.Parallel()
 	j := python3Kernel(t)
+	w := jupytertest.NewWatch(t, nil)
+	j.Env = w.Env
 	dir := t.TempDir()
 	in := filepath.Join(dir, "slow.ipynb")
-	writeNotebook(t, in, "import time\ntime.sleep(60)")
+	writeNotebook(t, in, "import time\ntime.sleep(3600)")
 
-	start := time.Now()
 	_, err := j.Execute(context.Background(), in, jupyter.ExecOptions{Output: filepath.Join(dir, "t.ipynb"), Timeout: 2 * time.Second})
 	if err == nil || !strings.Contains(err.Error(), "timed out") {
 		t.Errorf("timeout error = %v, want one saying the cell timed out", err)
+	}
+	if err := w.Leftovers(); err != nil {
+		t.Errorf("after the timeout: %v", err)
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
@@ -203,7 +210,66 @@ func TestExecuteTimeoutAndCancel(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("cancelled error = %v, want context.DeadlineExceeded", err)
 	}
-	if d := time.Since(start); d > 45*time.Second {
-		t.Errorf("timeout and cancel took %v", d)
+	if err := w.Leftovers(); err != nil {
+		t.Errorf("after the cancel: %v", err)
+	}
+}
+
+// TestExecuteGoNBLeavesNothing executes a Go notebook with the GoNB kernel,
+// which starts gopls in a process group of its own and builds every cell
+// in a temporary folder of about 90 MB, and cancels it while a cell runs:
+// when Execute returns, neither the kernel, gopls, the cell's program nor
+// the folder may be left. (nbconvert killed by the cancel leaves the kernel
+// running, and the kernel leaves the rest.)
+func TestExecuteGoNBLeavesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: runs a GoNB kernel")
+	}
+	t.Parallel()
+	j := jupytertest.Jupyter(t)
+	if err := j.HasNBConvert(context.Background()); err != nil {
+		testenv.Missing(t, "%v", err)
+	}
+	jupytertest.Kernel(t, j, "gonb")
+	dir := t.TempDir()
+	started := filepath.Join(dir, "started")
+	w := jupytertest.NewWatch(t, append(os.Environ(), "GONB_TEST_STARTED="+started))
+	j.Env = w.Env
+	in := filepath.Join(dir, "go.ipynb")
+	nb := ipynb.New("gonb", "Go (gonb)", "go")
+	nb.Cells = []ipynb.Cell{
+		{Type: ipynb.Code, Source: "%%\nfmt.Println(\"hello from Go\")"},
+		{Type: ipynb.Code, Source: "%%\nos.WriteFile(os.Getenv(\"GONB_TEST_STARTED\"), nil, 0o644)\ntime.Sleep(time.Hour)"},
+	}
+	if err := nb.Write(in); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := j.Execute(ctx, in, jupyter.ExecOptions{Output: filepath.Join(dir, "out.ipynb")})
+		done <- err
+	}()
+	// Cancel once the second cell runs.
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+wait:
+	for {
+		select {
+		case err := <-done:
+			t.Fatalf("Execute returned before the sleeping cell ran: %v", err)
+		case <-tick.C:
+			if _, err := os.Stat(started); err == nil {
+				break wait
+			}
+		}
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("error = %v, want context.Canceled", err)
+	}
+	if err := w.Leftovers(); err != nil {
+		t.Error(err)
 	}
 }

@@ -1,4 +1,6 @@
-// Package jupytertest gives tests a working Jupyter and an installed kernel.
+// Package jupytertest gives tests a working Jupyter and an installed
+// kernel, and checks that the processes a test starts leave nothing behind
+// (Watch, Command).
 // Where they are missing, the test is skipped on a developer machine and
 // failed in CI (CI=true), where the CI script installs them
 // (testenv.Missing).
@@ -6,10 +8,18 @@ package jupytertest
 
 import (
 	"context"
+	"crypto/rand"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/embedclassify/embedclassify/internal/jupyter"
+	"github.com/embedclassify/embedclassify/internal/proctree"
 	"github.com/embedclassify/embedclassify/internal/testenv"
 )
 
@@ -39,4 +49,87 @@ func Kernel(tb testing.TB, j *jupyter.Jupyter, name string) jupyter.KernelSpec {
 		testenv.Missing(tb, "Jupyter kernel %q is not installed (run `go run ./kernelsetup`)", name)
 	}
 	return k
+}
+
+// watchEnv is the environment variable that marks a Watch's processes.
+const watchEnv = "EMBEDCLASSIFY_TEST_WATCH"
+
+// A Watch gives the processes a test starts an environment that marks
+// them and a temporary folder of their own, and reports what they leave
+// behind: processes still running, files left in the folder.
+type Watch struct {
+	// Env is the environment to start processes with: the one given to
+	// NewWatch with the mark and TMPDIR added.
+	Env []string
+	// TempDir is the processes' TMPDIR, an empty folder inside the test's
+	// temporary folder.
+	TempDir string
+
+	mark string
+}
+
+// NewWatch returns a Watch for processes started with env (nil means this
+// process's environment).
+func NewWatch(tb testing.TB, env []string) *Watch {
+	tb.Helper()
+	if env == nil {
+		env = os.Environ()
+	}
+	w := &Watch{TempDir: filepath.Join(tb.TempDir(), "tmp"), mark: watchEnv + "=" + rand.Text()}
+	if err := os.Mkdir(w.TempDir, 0o700); err != nil {
+		tb.Fatal(err)
+	}
+	w.Env = append(slices.Clone(env), "TMPDIR="+w.TempDir, w.mark)
+	return w
+}
+
+// Leftovers returns an error naming what the watched processes left: any
+// of them still running (with its command line), any file or folder in
+// TempDir. It returns nil when they left nothing.
+func (w *Watch) Leftovers() error {
+	var problems []string
+	pids, err := proctree.Marked(w.mark)
+	if err != nil {
+		return err
+	}
+	for _, p := range pids {
+		cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", p))
+		problems = append(problems, fmt.Sprintf("process %d (%s) is still running", p, strings.TrimSpace(strings.ReplaceAll(string(cmdline), "\x00", " "))))
+	}
+	entries, err := os.ReadDir(w.TempDir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		problems = append(problems, fmt.Sprintf("%s is left in the temporary folder", e.Name()))
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("left behind: %s", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// Command returns a command running name with args and env in a process
+// tree of its own, watched by a new Watch (its Env replaces env; TMPDIR is
+// the Watch's). When the test ends, every process of the tree is killed,
+// and the test fails if anything is left (see Watch.Leftovers).
+func Command(tb testing.TB, ctx context.Context, env []string, name string, args ...string) *exec.Cmd {
+	tb.Helper()
+	w := NewWatch(tb, env)
+	tree := proctree.New()
+	cmd := tree.Command(ctx, name, args...)
+	cmd.Env = w.Env
+	tree.Add(cmd)
+	tb.Cleanup(func() {
+		if err := tree.Kill(); err != nil {
+			tb.Error(err)
+		}
+		if cmd.Process != nil {
+			cmd.Wait()
+		}
+		if err := w.Leftovers(); err != nil {
+			tb.Errorf("%s: %v", filepath.Base(name), err)
+		}
+	})
+	return cmd
 }
