@@ -8,7 +8,6 @@ import (
 	"errors"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -240,8 +239,10 @@ func TestInterruptAndResume(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, py, filepath.Join("testdata", "interrupt.py"), tutorial, "embed-train", "/400", "3")
-	cmd.Env = runEnv(t, "GEMINI_API_KEY="+dummyKey, "GOOGLE_GEMINI_BASE_URL="+srv.URL, "EMBEDCLASSIFY_DIMS=768")
+	// The kernel interrupt.py starts is killed at the end, gopls and the
+	// GoNB temporary folder with it; the test fails if anything is left.
+	cmd := jupytertest.Command(t, ctx, runEnv(t, "GEMINI_API_KEY="+dummyKey, "GOOGLE_GEMINI_BASE_URL="+srv.URL, "EMBEDCLASSIFY_DIMS=768"),
+		py, filepath.Join("testdata", "interrupt.py"), tutorial, "embed-train", "/400", "3")
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	stdin, err := cmd.StdinPipe()

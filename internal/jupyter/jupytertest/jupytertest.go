@@ -84,18 +84,10 @@ func NewWatch(tb testing.TB, env []string) *Watch {
 }
 
 // Leftovers returns an error naming what the watched processes left: any
-// of them still running (with its command line), any file or folder in
-// TempDir. It returns nil when they left nothing.
+// of them still running (see Running), any file or folder in TempDir. It
+// returns nil when they left nothing.
 func (w *Watch) Leftovers() error {
-	var problems []string
-	pids, err := proctree.Marked(w.mark)
-	if err != nil {
-		return err
-	}
-	for _, p := range pids {
-		cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", p))
-		problems = append(problems, fmt.Sprintf("process %d (%s) is still running", p, strings.TrimSpace(strings.ReplaceAll(string(cmdline), "\x00", " "))))
-	}
+	problems := w.running()
 	entries, err := os.ReadDir(w.TempDir)
 	if err != nil {
 		return err
@@ -109,10 +101,34 @@ func (w *Watch) Leftovers() error {
 	return nil
 }
 
+// Running returns an error naming the watched processes still running,
+// with their command lines, or nil when none is.
+func (w *Watch) Running() error {
+	if problems := w.running(); len(problems) > 0 {
+		return fmt.Errorf("left behind: %s", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+func (w *Watch) running() []string {
+	pids, err := proctree.Marked(w.mark)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	var problems []string
+	for _, p := range pids {
+		cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", p))
+		problems = append(problems, fmt.Sprintf("process %d (%s) is still running", p, strings.TrimSpace(strings.ReplaceAll(string(cmdline), "\x00", " "))))
+	}
+	return problems
+}
+
 // Command returns a command running name with args and env in a process
-// tree of its own, watched by a new Watch (its Env replaces env; TMPDIR is
-// the Watch's). When the test ends, every process of the tree is killed,
-// and the test fails if anything is left (see Watch.Leftovers).
+// tree of its own, watched by a new Watch (its Env replaces env, so TMPDIR
+// is the Watch's, inside the test's temporary folder). When the test ends,
+// every process of the tree is killed (a kernel killed by its client
+// leaves GoNB's gopls running), the test fails if one survives, and the
+// files they left go with the test's temporary folder.
 func Command(tb testing.TB, ctx context.Context, env []string, name string, args ...string) *exec.Cmd {
 	tb.Helper()
 	w := NewWatch(tb, env)
@@ -124,10 +140,7 @@ func Command(tb testing.TB, ctx context.Context, env []string, name string, args
 		if err := tree.Kill(); err != nil {
 			tb.Error(err)
 		}
-		if cmd.Process != nil {
-			cmd.Wait()
-		}
-		if err := w.Leftovers(); err != nil {
+		if err := w.Running(); err != nil {
 			tb.Errorf("%s: %v", filepath.Base(name), err)
 		}
 	})
