@@ -40,6 +40,13 @@ func textStyle(size vg.Length) text.Style {
 	}
 }
 
+// alignedText is textStyle(size) anchored as x and y say.
+func alignedText(size vg.Length, x text.XAlignment, y text.YAlignment) text.Style {
+	sty := textStyle(size)
+	sty.XAlign, sty.YAlign = x, y
+	return sty
+}
+
 // palette10 is matplotlib's default colour cycle ("tab10"), so charts look
 // like the tutorial's.
 var palette10 = []color.RGBA{
@@ -145,16 +152,12 @@ func drawFigureTitle(c draw.Canvas, title string) draw.Canvas {
 	if title == "" {
 		return c
 	}
-	sty := textStyle(figureTitleSize)
-	sty.XAlign = draw.XCenter
-	sty.YAlign = draw.YTop
+	sty := alignedText(figureTitleSize, draw.XCenter, draw.YTop)
 	pad := vg.Points(8)
 	// A title wider than the chart is set smaller, down to the tick size.
 	if w := sty.Width(title); w > c.Size().X-2*pad {
 		size := max(tickSize, figureTitleSize*float64((c.Size().X-2*pad)/w))
-		sty = textStyle(vg.Length(size))
-		sty.XAlign = draw.XCenter
-		sty.YAlign = draw.YTop
+		sty = alignedText(vg.Length(size), draw.XCenter, draw.YTop)
 	}
 	c.FillText(sty, vg.Point{X: c.Center().X, Y: c.Max.Y - pad}, title)
 	h := sty.Rectangle(title).Size().Y
@@ -206,10 +209,7 @@ type legend struct {
 }
 
 func (l *legend) style() text.Style {
-	sty := textStyle(legendSize)
-	sty.XAlign = draw.XLeft
-	sty.YAlign = draw.YCenter
-	return sty
+	return alignedText(legendSize, draw.XLeft, draw.YCenter)
 }
 
 // Plot implements plot.Plotter.
@@ -373,9 +373,7 @@ func drawFigureLegend(c draw.Canvas, entries []series) draw.Canvas {
 	if len(entries) == 0 {
 		return c
 	}
-	sty := textStyle(figureLegendSize)
-	sty.XAlign = draw.XLeft
-	sty.YAlign = draw.YCenter
+	sty := alignedText(figureLegendSize, draw.XLeft, draw.YCenter)
 	const (
 		thumb   = vg.Length(40)
 		gap     = vg.Length(8)
@@ -457,9 +455,7 @@ func drawSideLegend(c draw.Canvas, entries []series) draw.Canvas {
 	if len(entries) == 0 {
 		return c
 	}
-	sty := textStyle(legendSize)
-	sty.XAlign = draw.XLeft
-	sty.YAlign = draw.YCenter
+	sty := alignedText(legendSize, draw.XLeft, draw.YCenter)
 	const (
 		marker = vg.Length(12)
 		gap    = vg.Length(6)
