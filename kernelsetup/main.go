@@ -9,12 +9,14 @@
 //
 //	go run ./kernelsetup [--bin DIR] [--jupyter PATH]
 //	go run ./kernelsetup --check
-//	go run ./kernelsetup --execute NOTEBOOK.ipynb [--timeout 30m]
+//	go run ./kernelsetup --execute NOTEBOOK.ipynb [--timeout 30m] [--html]
 //
 // --check also executes a small notebook through `jupyter nbconvert
 // --execute` and reports whether the kernel works. --execute runs every
 // cell of a notebook with the installed kernel and saves the outputs into
 // the notebook itself; it is how the committed notebooks get their outputs.
+// With --html it also writes NOTEBOOK.html beside it: a standalone page
+// with every chart embedded and long lines wrapped, for reports.
 package main
 
 import (
@@ -54,6 +56,7 @@ type options struct {
 	bin     string        // where the tools go; "" = GOBIN or GOPATH/bin
 	jupyter string        // jupyter to use; "" = search
 	verbose bool          // show nbconvert's and the kernel's log
+	html    bool          // with execute: also export the notebook as HTML
 }
 
 const usage = `Usage:
@@ -63,9 +66,10 @@ const usage = `Usage:
       and register the "gonb" kernel with Jupyter. Safe to run again.
   go run ./kernelsetup --check
       The same, then execute a small notebook with the kernel and report.
-  go run ./kernelsetup --execute NOTEBOOK.ipynb [--timeout 30m]
+  go run ./kernelsetup --execute NOTEBOOK.ipynb [--timeout 30m] [--html]
       Execute every cell of NOTEBOOK with the installed kernel and save the
-      outputs into it.
+      outputs into it. --html also writes NOTEBOOK.html beside it: one
+      standalone page, charts embedded, long lines wrapped.
 
 Flags:
 `
@@ -85,11 +89,15 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.bin, "bin", "", "folder for the gonb, goimports and gopls binaries (default $GOBIN, else $(go env GOPATH)/bin)")
 	fs.StringVar(&o.jupyter, "jupyter", "", "jupyter command to use (default $JUPYTER, else jupyter on PATH, else /usr/bin/jupyter)")
 	fs.BoolVar(&o.verbose, "v", false, "show the log of nbconvert and of the kernel")
+	fs.BoolVar(&o.html, "html", false, "with --execute: also write the executed notebook as a standalone HTML page beside it")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected argument %q (notebooks to run go after --execute)", fs.Arg(0))
+	}
+	if o.html && o.execute == "" {
+		return o, errors.New("--html goes with --execute NOTEBOOK.ipynb: it exports the executed notebook")
 	}
 	if o.check && o.execute != "" {
 		return o, errors.New("--check and --execute cannot be used together: run them one after the other")

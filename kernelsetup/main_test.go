@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/embedclassify/embedclassify/internal/ipynb"
+	"github.com/embedclassify/embedclassify/internal/jupyter"
 	"github.com/embedclassify/embedclassify/internal/jupyter/jupytertest"
 	"github.com/embedclassify/embedclassify/internal/testenv"
 )
@@ -31,6 +32,8 @@ func TestParseArgs(t *testing.T) {
 		{args: []string{"--bin", "/opt/bin", "--jupyter", "/usr/bin/jupyter", "-v"}, want: options{bin: "/opt/bin", jupyter: "/usr/bin/jupyter", verbose: true}},
 		{args: []string{"nb.ipynb"}, wantErr: `unexpected argument "nb.ipynb"`},
 		{args: []string{"--check", "--execute", "nb.ipynb"}, wantErr: "cannot be used together"},
+		{args: []string{"--execute", "nb.ipynb", "--html"}, want: options{execute: "nb.ipynb", html: true}},
+		{args: []string{"--html"}, wantErr: "--html goes with --execute"},
 		{args: []string{"--timeout", "-1s"}, wantErr: "must not be negative"},
 		{args: []string{"--timeout", "10ms"}, wantErr: "at least 1s"},
 		{args: []string{"--timeout", "ten"}, wantErr: "invalid value"},
@@ -267,8 +270,17 @@ func TestSetupAndCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	out.Reset()
-	if err := run(ctx, options{execute: nbPath, jupyter: j.Path, timeout: 5 * time.Minute}, &out); err != nil {
-		t.Fatalf("--execute: %v\n%s", err, out.String())
+	if err := run(ctx, options{execute: nbPath, jupyter: j.Path, timeout: 5 * time.Minute, html: true}, &out); err != nil {
+		t.Fatalf("--execute --html: %v\n%s", err, out.String())
+	}
+	// --html: the page beside the notebook, with the output and the CSS
+	// that wraps long lines (notebooks/browser checks it in a browser).
+	page, err := os.ReadFile(filepath.Join(dir, "hello.html"))
+	if err != nil {
+		t.Fatalf("--html wrote no page: %v\n%s", err, out.String())
+	}
+	if !bytes.Contains(page, []byte("hello from go")) || !bytes.Contains(page, []byte(jupyter.WrapCSS)) {
+		t.Errorf("the HTML page lacks the cell's output or the wrapping CSS")
 	}
 	got, err := ipynb.Read(nbPath)
 	if err != nil {

@@ -359,5 +359,13 @@ func executeNotebook(ctx context.Context, j *jupyter.Jupyter, opts options, out 
 		return fmt.Errorf("saving the executed notebook: %w", err)
 	}
 	fmt.Fprintf(out, "Done in %.1fs: %d outputs saved into %s\n", time.Since(start).Seconds(), len(nb.Outputs()), opts.execute)
+	if !opts.html {
+		return nil
+	}
+	page := jupyter.HTMLPath(opts.execute)
+	if err := j.ExportHTML(ctx, opts.execute, page); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "HTML page (charts embedded): %s\n", page)
 	return nil
 }
