@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/embedclassify/embedclassify/lib/embedding"
 	"github.com/embedclassify/embedclassify/lib/embedding/gemini"
 	"github.com/embedclassify/embedclassify/lib/embedding/geminitest"
 	"google.golang.org/genai"
@@ -124,6 +125,18 @@ func TestEmptyTextIsNamed(t *testing.T) {
 	}
 	if srv.Requests() != 0 {
 		t.Errorf("%d requests sent for a run that cannot succeed", srv.Requests())
+	}
+	// Through a cache, only the caller knows the rows: it names them.
+	c, err := embedding.NewCache(e, t.TempDir(), embedding.CacheOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gemini.Of(c) != e {
+		t.Fatal("Of does not see through the cache")
+	}
+	err = gemini.CheckTexts(in, gemini.RowName([]string{"a/1", "a/2", "b/3", "b/4", "b/5"}))
+	if !errors.As(err, &ee) || ee.Index != 3 || !strings.Contains(err.Error(), "row 4 (b/4) is empty") {
+		t.Errorf("err = %v", err)
 	}
 }
 
