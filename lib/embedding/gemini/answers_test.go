@@ -156,6 +156,10 @@ func TestLongTextsAreCut(t *testing.T) {
 	if !slices.Equal(got[1], want) {
 		t.Error("the long text's vector is not that of its first 6,000 bytes")
 	}
+	other := newEmbedder(t, srv, gemini.Config{MaxChars: 8000})
+	if e.Endpoint() == other.Endpoint() || !strings.HasSuffix(other.Endpoint(), " max-chars=8000") {
+		t.Errorf("endpoints %q and %q: a cache would mix texts cut at 6,000 and 8,000 bytes", e.Endpoint(), other.Endpoint())
+	}
 	if cut, ok := gemini.Cut("héllo", 2); cut != "h" || !ok {
 		t.Errorf("Cut split a character: %q", cut)
 	}
