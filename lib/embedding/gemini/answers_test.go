@@ -37,11 +37,11 @@ func TestBadAnswersAreClearErrors(t *testing.T) {
 				v[i] = v[i][:768]
 			}
 			return v
-		}), "sent 768 values for text 0 of the batch, not the 3072 of gemini-embedding-001"},
+		}), "sent 768 values, not 3072 (the dimension of gemini-embedding-001), for text 0 of the batch"},
 		{"wrong length with dims", gemini.Config{Dims: 256}, mangle(func(v [][]float32) [][]float32 {
 			v[3] = v[3][:128]
 			return v
-		}), "sent 128 values for text 3 of the batch, not the 256 of the output dimensionality asked for"},
+		}), "sent 128 values, not 256 (the output dimensionality asked for), for text 3 of the batch"},
 		{"NaN", gemini.Config{}, mangle(func(v [][]float32) [][]float32 {
 			v[2][5] = float32(math.NaN())
 			return v
