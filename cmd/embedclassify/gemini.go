@@ -90,16 +90,12 @@ func printEstimate(ctx context.Context, w io.Writer, cfg selector.Config, price 
 		return err
 	}
 	send := all
-	var g *gemini.Embedder
-	switch e := emb.(type) {
-	case *embedding.Cache:
-		if send, err = e.Missing(all); err != nil {
+	if c, ok := emb.(*embedding.Cache); ok {
+		if send, err = c.Missing(all); err != nil {
 			return err
 		}
-		g, _ = e.Inner().(*gemini.Embedder)
-	case *gemini.Embedder:
-		g = e
 	}
+	g := gemini.Of(emb)
 	if g == nil {
 		return fmt.Errorf("--estimate: %T is not the Gemini embedder", emb)
 	}

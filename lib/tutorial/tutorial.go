@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/embedclassify/embedclassify/lib/embedding"
+	"github.com/embedclassify/embedclassify/lib/embedding/gemini"
 	"github.com/embedclassify/embedclassify/lib/embedding/selector"
 	"github.com/embedclassify/embedclassify/lib/frame"
 	"github.com/embedclassify/embedclassify/lib/metrics"
@@ -236,6 +237,12 @@ func loadFrame(ctx context.Context, s Settings, subset string, perClass int, hoo
 // embedFrame fills f.Embeddings, reporting progress under name.
 func embedFrame(ctx context.Context, emb embedding.Embedder, f *frame.Frame, name string, hooks Hooks) error {
 	hooks.step("embedding %d %s texts with %s", f.Len(), name, emb.Model())
+	if gemini.Of(emb) != nil {
+		// Name an empty text by its row before Gemini refuses it.
+		if err := gemini.CheckTexts(f.Text, gemini.RowName(f.File)); err != nil {
+			return fmt.Errorf("embedding the %s texts: %w", name, err)
+		}
+	}
 	if err := EmbedFrame(ctx, emb, f); err != nil {
 		return fmt.Errorf("embedding the %s texts: %w", name, err)
 	}

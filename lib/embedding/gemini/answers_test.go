@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/embedclassify/embedclassify/lib/embedding"
 	"github.com/embedclassify/embedclassify/lib/embedding/gemini"
 	"github.com/embedclassify/embedclassify/lib/embedding/geminitest"
 	"google.golang.org/genai"
@@ -36,11 +37,11 @@ func TestBadAnswersAreClearErrors(t *testing.T) {
 				v[i] = v[i][:768]
 			}
 			return v
-		}), "sent 768 values for text 0 of the batch, not the 3072 of gemini-embedding-001"},
+		}), "sent 768 values, not 3072 (the dimension of gemini-embedding-001), for text 0 of the batch"},
 		{"wrong length with dims", gemini.Config{Dims: 256}, mangle(func(v [][]float32) [][]float32 {
 			v[3] = v[3][:128]
 			return v
-		}), "sent 128 values for text 3 of the batch, not the 256 of the output dimensionality asked for"},
+		}), "sent 128 values, not 256 (the output dimensionality asked for), for text 3 of the batch"},
 		{"NaN", gemini.Config{}, mangle(func(v [][]float32) [][]float32 {
 			v[2][5] = float32(math.NaN())
 			return v
@@ -125,6 +126,18 @@ func TestEmptyTextIsNamed(t *testing.T) {
 	if srv.Requests() != 0 {
 		t.Errorf("%d requests sent for a run that cannot succeed", srv.Requests())
 	}
+	// Through a cache, only the caller knows the rows: it names them.
+	c, err := embedding.NewCache(e, t.TempDir(), embedding.CacheOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gemini.Of(c) != e {
+		t.Fatal("Of does not see through the cache")
+	}
+	err = gemini.CheckTexts(in, gemini.RowName([]string{"a/1", "a/2", "b/3", "b/4", "b/5"}))
+	if !errors.As(err, &ee) || ee.Index != 3 || !strings.Contains(err.Error(), "row 4 (b/4) is empty") {
+		t.Errorf("err = %v", err)
+	}
 }
 
 func TestLongTextsAreCut(t *testing.T) {
@@ -142,6 +155,10 @@ func TestLongTextsAreCut(t *testing.T) {
 	want := geminitest.Vector(gemini.DefaultModel, gemini.DefaultTaskType, long[:gemini.DefaultMaxChars], 0, 3072)
 	if !slices.Equal(got[1], want) {
 		t.Error("the long text's vector is not that of its first 6,000 bytes")
+	}
+	other := newEmbedder(t, srv, gemini.Config{MaxChars: 8000})
+	if e.Endpoint() == other.Endpoint() || !strings.HasSuffix(other.Endpoint(), " max-chars=8000") {
+		t.Errorf("endpoints %q and %q: a cache would mix texts cut at 6,000 and 8,000 bytes", e.Endpoint(), other.Endpoint())
 	}
 	if cut, ok := gemini.Cut("héllo", 2); cut != "h" || !ok {
 		t.Errorf("Cut split a character: %q", cut)

@@ -41,7 +41,7 @@ func (e *Embedder) vectors(resp *genai.EmbedContentResponse, n int) ([][]float32
 			want = len(v)
 		}
 		if len(v) != want {
-			return nil, answerErrorf("the service sent %d values for text %d of the batch, not the %d of %s", len(v), i, want, e.describeDims())
+			return nil, answerErrorf("the service sent %d values, not %d (%s), for text %d of the batch", len(v), want, e.describeDims(), i)
 		}
 		buf = buf[:0]
 		for j, x := range v {
@@ -74,9 +74,9 @@ func (e *Embedder) describeDims() string {
 		return "the output dimensionality asked for"
 	}
 	if d, ok := knownDims[e.model]; ok && int(e.dim.Load()) == d {
-		return e.model
+		return "the dimension of " + e.model
 	}
-	return "the first answer"
+	return "the length of the first answer"
 }
 
 func answerErrorf(format string, args ...any) error {

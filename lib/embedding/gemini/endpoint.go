@@ -3,6 +3,7 @@ package gemini
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"strings"
 
@@ -15,7 +16,8 @@ import (
 // requests to (the default one or HTTPOptions.BaseURL /
 // GOOGLE_GEMINI_BASE_URL), without credentials, query or fragment. The
 // project and the key are left out: they do not change a vector, and the
-// string is written into cache folders.
+// string is written into cache folders. A MaxChars other than the default
+// is added, as it changes the vectors of long texts.
 func (e *Embedder) Endpoint() string {
 	cc := e.client.ClientConfig()
 	var b strings.Builder
@@ -28,6 +30,10 @@ func (e *Embedder) Endpoint() string {
 		b.WriteString("gemini-api")
 	}
 	b.WriteString(" " + endpointURL(cc.HTTPOptions.BaseURL))
+	if e.maxChars != DefaultMaxChars {
+		// Texts cut elsewhere get other vectors.
+		fmt.Fprintf(&b, " max-chars=%d", e.maxChars)
+	}
 	return b.String()
 }
 

@@ -436,19 +436,31 @@ func (e *Embedder) Embed(ctx context.Context, texts []string) ([][]float32, erro
 
 // EmptyTextError reports an empty or blank text, which the service refuses.
 type EmptyTextError struct {
-	Index int // the text's index in the call
+	Index int    // the text's index in the call
+	Name  string // what the caller calls it ("row 12 (sci.med/59225)"), or ""
 }
 
 func (e *EmptyTextError) Error() string {
-	return fmt.Sprintf("gemini: text %d is empty or blank, and the service refuses empty content; remove it from the input (drop the blank rows) and run again", e.Index)
+	what := fmt.Sprintf("text %d", e.Index)
+	if e.Name != "" {
+		what = e.Name
+	}
+	return fmt.Sprintf("gemini: %s is empty or blank, and the service refuses empty content; remove it from the input (drop the blank rows) and run again", what)
 }
 
 // CheckTexts returns an *EmptyTextError for the first empty or blank text,
-// or nil. EmbedEach checks its texts with it before sending anything.
-func CheckTexts(texts []string) error {
+// or nil; name, when not nil, names the text for people (by its row or
+// file). EmbedEach checks its texts before sending anything, but only a
+// caller that knows where the texts come from can name them: through a
+// Cache, EmbedEach sees only the texts not cached.
+func CheckTexts(texts []string, name func(i int) string) error {
 	for i, t := range texts {
 		if strings.TrimSpace(t) == "" {
-			return &EmptyTextError{Index: i}
+			e := &EmptyTextError{Index: i}
+			if name != nil {
+				e.Name = name(i)
+			}
+			return e
 		}
 	}
 	return nil
@@ -491,7 +503,7 @@ func (e *Embedder) plan(texts []string) (sent []string, spans []span, cut int) {
 // concurrently. The first failure (after retries) cancels the rest and is
 // returned; batches already yielded stay valid.
 func (e *Embedder) EmbedEach(ctx context.Context, texts []string, yield func(start int, vecs [][]float32) error) error {
-	if err := CheckTexts(texts); err != nil {
+	if err := CheckTexts(texts, nil); err != nil {
 		return err
 	}
 	total := len(texts)
@@ -741,4 +753,31 @@ func serverDelay(err error, hint *responseHint, now time.Time) (time.Duration, b
 		}
 	}
 	return 0, false
+}
+
+// Of returns the Gemini embedder emb is, or wraps (a Cache, or anything
+// with an Inner method), or nil.
+func Of(emb embedding.Embedder) *Embedder {
+	for emb != nil {
+		if g, ok := emb.(*Embedder); ok {
+			return g
+		}
+		w, ok := emb.(interface{ Inner() embedding.Embedder })
+		if !ok {
+			return nil
+		}
+		emb = w.Inner()
+	}
+	return nil
+}
+
+// RowName names text i of a frame-like input for an error message: "row
+// 13", with its file when known ("row 13 (sci.med/59225)").
+func RowName(files []string) func(i int) string {
+	return func(i int) string {
+		if i < len(files) && files[i] != "" {
+			return fmt.Sprintf("row %d (%s)", i+1, files[i])
+		}
+		return fmt.Sprintf("row %d", i+1)
+	}
 }
