@@ -103,14 +103,19 @@ type sentReq struct {
 
 // wait blocks until a request of tokens may be sent under the quotas (and
 // the shared back-off lets it go, see throttle.gate), and records it as
-// sent at the time it returns.
+// sent at the time it returns. The quotas are asked first, and the gate
+// only when they allow the request, with p.mu held throughout: a request
+// that the gate lets out as the probe after a refusal is always sent, so a
+// probe can never be held back by the pacer while the others wait for it.
 func (p *pacer) wait(ctx context.Context, tokens int, gate func(now time.Time) time.Time) (time.Time, error) {
 	for {
 		now := p.clk.Now()
-		until := gate(now)
 		p.mu.Lock()
+		until := p.next(now, tokens)
 		if until.IsZero() {
-			until = p.admit(now, tokens)
+			if until = gate(now); until.IsZero() {
+				p.record(now, tokens)
+			}
 		}
 		p.mu.Unlock()
 		if until.IsZero() {
@@ -135,9 +140,9 @@ func (p *pacer) refused(at time.Time) {
 	}
 }
 
-// admit records the request and returns the zero time if the quotas allow
-// it now, else the time at which to try again. p.mu is held.
-func (p *pacer) admit(now time.Time, tokens int) time.Time {
+// next returns the zero time if the quotas allow a request of tokens now,
+// else the time at which to try again. p.mu is held.
+func (p *pacer) next(now time.Time, tokens int) time.Time {
 	cut := now.Add(-quotaWindow)
 	i := 0
 	for i < len(p.sent) && !p.sent[i].at.After(cut) {
@@ -160,9 +165,13 @@ func (p *pacer) admit(now time.Time, tokens int) time.Time {
 			}
 		}
 	}
+	return time.Time{}
+}
+
+// record counts a request of tokens sent at now. p.mu is held.
+func (p *pacer) record(now time.Time, tokens int) {
 	p.sent = append(p.sent, sentReq{now, tokens})
 	p.all = append(p.all, now)
-	return time.Time{}
 }
 
 // succeeded records a request admitted at at that succeeded.
