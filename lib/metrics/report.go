@@ -2,8 +2,9 @@ package metrics
 
 import (
 	"fmt"
-	"html"
 	"strings"
+
+	"github.com/embedclassify/embedclassify/internal/htmltable"
 )
 
 // Scores are one row of a classification report.
@@ -132,22 +133,22 @@ func (r *Report) Format(digits int) string {
 
 // HTML returns the report as an HTML table (two digits), for a notebook.
 func (r *Report) HTML() string {
-	var b strings.Builder
-	b.WriteString(`<table class="classification-report" style="border-collapse:collapse">` + "\n")
-	b.WriteString(`<thead><tr><th></th><th style="text-align:right;padding:2px 10px">precision</th><th style="text-align:right;padding:2px 10px">recall</th>` +
-		`<th style="text-align:right;padding:2px 10px">f1-score</th><th style="text-align:right;padding:2px 10px">support</th></tr></thead>` + "\n<tbody>\n")
-	td := `<td style="text-align:right;padding:2px 10px">`
-	row := func(s Scores, style string) {
-		fmt.Fprintf(&b, `<tr%s><th style="text-align:left;padding:2px 10px">%s</th>%s%.2f</td>%s%.2f</td>%s%.2f</td>%s%d</td></tr>`+"\n",
-			style, html.EscapeString(s.Name), td, s.Precision, td, s.Recall, td, s.F1, td, s.Support)
+	t := htmltable.Table{
+		Class:       "classification-report",
+		Style:       "border-collapse:collapse",
+		Header:      []string{"", "precision", "recall", "f1-score", "support"},
+		Align:       "right",
+		ColumnAlign: []string{"left"},
+		CellStyle:   "padding:2px 10px",
+		RowHeader:   true,
+		RuleAbove:   []int{len(r.Classes)},
+	}
+	row := func(s Scores) []string {
+		return []string{s.Name, fmt.Sprintf("%.2f", s.Precision), fmt.Sprintf("%.2f", s.Recall), fmt.Sprintf("%.2f", s.F1), fmt.Sprint(s.Support)}
 	}
 	for _, s := range r.Classes {
-		row(s, "")
+		t.Rows = append(t.Rows, row(s))
 	}
-	fmt.Fprintf(&b, `<tr style="border-top:1px solid"><th style="text-align:left;padding:2px 10px">accuracy</th>%s</td>%s</td>%s%.2f</td>%s%d</td></tr>`+"\n",
-		td, td, td, r.Accuracy, td, r.Total)
-	row(r.MacroAvg, "")
-	row(r.WeightedAvg, "")
-	b.WriteString("</tbody></table>\n")
-	return b.String()
+	t.Rows = append(t.Rows, []string{"accuracy", "", "", fmt.Sprintf("%.2f", r.Accuracy), fmt.Sprint(r.Total)}, row(r.MacroAvg), row(r.WeightedAvg))
+	return t.HTML() + "\n"
 }

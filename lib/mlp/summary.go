@@ -2,8 +2,9 @@ package mlp
 
 import (
 	"fmt"
-	"html"
 	"strings"
+
+	"github.com/embedclassify/embedclassify/internal/htmltable"
 )
 
 // layerRow is one line of the summary table.
@@ -65,17 +66,19 @@ func (m *Model) Summary() string {
 // SummaryHTML returns the same table as Summary as an HTML fragment for a
 // notebook cell.
 func (m *Model) SummaryHTML() string {
+	t := htmltable.Table{
+		Style:       "border-collapse:collapse",
+		Header:      []string{"Layer (type)", "Output Shape", "Param #"},
+		ColumnAlign: []string{"left", "left", "right"},
+		CellStyle:   "padding:2px 12px",
+		HeaderStyle: "border-bottom:2px solid",
+	}
+	for _, r := range m.layers() {
+		t.Rows = append(t.Rows, []string{r.name, r.shape, commas(r.params)})
+	}
 	var b strings.Builder
 	b.WriteString(`<div class="mlp-summary"><p><b>Model: "functional"</b></p>` + "\n")
-	b.WriteString(`<table style="border-collapse:collapse">` + "\n")
-	b.WriteString(`<thead><tr><th style="text-align:left;padding:2px 12px;border-bottom:2px solid">Layer (type)</th>` +
-		`<th style="text-align:left;padding:2px 12px;border-bottom:2px solid">Output Shape</th>` +
-		`<th style="text-align:right;padding:2px 12px;border-bottom:2px solid">Param #</th></tr></thead>` + "\n<tbody>\n")
-	for _, r := range m.layers() {
-		fmt.Fprintf(&b, `<tr><td style="text-align:left;padding:2px 12px">%s</td><td style="text-align:left;padding:2px 12px">%s</td><td style="text-align:right;padding:2px 12px">%s</td></tr>`+"\n",
-			html.EscapeString(r.name), html.EscapeString(r.shape), commas(r.params))
-	}
-	b.WriteString("</tbody></table>\n")
+	b.WriteString(t.HTML() + "\n")
 	p := m.NumParams()
 	fmt.Fprintf(&b, "<p>Total params: %s (%s)<br>\nTrainable params: %s (%s)<br>\nNon-trainable params: 0 (0.00 B)",
 		commas(p+m.optimizerParams()), byteSize(4*(p+m.optimizerParams())), commas(p), byteSize(4*p))

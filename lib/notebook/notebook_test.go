@@ -135,8 +135,8 @@ func TestGonbSink(t *testing.T) {
 
 func TestTableHTMLEscapes(t *testing.T) {
 	got := TableHTML([]string{"<h>"}, [][]string{{"a & b"}, {`"q"`}})
-	want := `<table class="embedclassify-table"><thead><tr><th style="text-align:left">&lt;h&gt;</th></tr></thead>` +
-		`<tbody><tr><td style="text-align:left">a &amp; b</td></tr><tr><td style="text-align:left">&#34;q&#34;</td></tr></tbody></table>`
+	want := `<table class="embedclassify-table"><thead><tr><th style="text-align:left">&lt;h&gt;</th></tr></thead>` + "\n<tbody>\n" +
+		`<tr><td style="text-align:left">a &amp; b</td></tr>` + "\n" + `<tr><td style="text-align:left">&#34;q&#34;</td></tr>` + "\n</tbody></table>"
 	if got != want {
 		t.Errorf("TableHTML:\n got %s\nwant %s", got, want)
 	}
