@@ -237,24 +237,18 @@ func (l *legend) Plot(c draw.Canvas, p *plot.Plot) {
 
 	// Score each candidate box by the number of sampled curve points it covers.
 	xf, yf := p.Transforms(&c)
+	// place returns the span of length size a margin inside [lo, hi], at its
+	// high end or at its low end.
+	place := func(lo, hi, size vg.Length, high bool) (vg.Length, vg.Length) {
+		if high {
+			return hi - margin - size, hi - margin
+		}
+		return lo + margin, lo + margin + size
+	}
 	box := func(k corner) vg.Rectangle {
 		var r vg.Rectangle
-		switch k {
-		case topRight, bottomRight:
-			r.Max.X = c.Max.X - margin
-			r.Min.X = r.Max.X - w
-		default:
-			r.Min.X = c.Min.X + margin
-			r.Max.X = r.Min.X + w
-		}
-		switch k {
-		case topRight, topLeft:
-			r.Max.Y = c.Max.Y - margin
-			r.Min.Y = r.Max.Y - h
-		default:
-			r.Min.Y = c.Min.Y + margin
-			r.Max.Y = r.Min.Y + h
-		}
+		r.Min.X, r.Max.X = place(c.Min.X, c.Max.X, w, k == topRight || k == bottomRight)
+		r.Min.Y, r.Max.Y = place(c.Min.Y, c.Max.Y, h, k == topRight || k == topLeft)
 		return r
 	}
 	corners := l.corners
@@ -365,6 +359,17 @@ func (niceTicks) Ticks(min, max float64) []plot.Tick {
 	return ticks
 }
 
+// The legends' geometry.
+const (
+	figureLegendThumb   = vg.Length(40) // the line sample of an entry
+	figureLegendGap     = vg.Length(8)  // between the sample and the name
+	figureLegendSpacing = vg.Length(32) // between entries of a row
+	figureLegendPad     = vg.Length(8)  // around the legend
+	sideLegendMarker    = vg.Length(12) // the marker column's width
+	sideLegendGap       = vg.Length(6)  // between the marker and the name
+	sideLegendPad       = vg.Length(10) // around the legend
+)
+
 // drawFigureLegend draws entries in rows across the bottom of c, centred,
 // wrapping to as many rows as the width needs, and returns the canvas left
 // above it. Charts comparing several runs use it: their two panels share
@@ -374,12 +379,7 @@ func drawFigureLegend(c draw.Canvas, entries []series) draw.Canvas {
 		return c
 	}
 	sty := alignedText(figureLegendSize, draw.XLeft, draw.YCenter)
-	const (
-		thumb   = vg.Length(40)
-		gap     = vg.Length(8)
-		spacing = vg.Length(32) // between entries of a row
-		pad     = vg.Length(8)
-	)
+	thumb, gap, spacing, pad := figureLegendThumb, figureLegendGap, figureLegendSpacing, figureLegendPad
 	width := func(e series) vg.Length { return thumb + gap + sty.Width(e.name) }
 	avail := c.Size().X - 2*pad
 	var rows [][]series
@@ -456,11 +456,7 @@ func drawSideLegend(c draw.Canvas, entries []series) draw.Canvas {
 		return c
 	}
 	sty := alignedText(legendSize, draw.XLeft, draw.YCenter)
-	const (
-		marker = vg.Length(12)
-		gap    = vg.Length(6)
-		pad    = vg.Length(10)
-	)
+	marker, gap, pad := sideLegendMarker, sideLegendGap, sideLegendPad
 	var textW vg.Length
 	for _, e := range entries {
 		textW = max(textW, sty.Width(e.name))

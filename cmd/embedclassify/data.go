@@ -3,8 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/csv"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -22,6 +20,10 @@ type dataRecord struct {
 	Label int    `json:"label"`
 	Class string `json:"class"`
 	Text  string `json:"text"`
+}
+
+func (r dataRecord) csvRow(row []string) []string {
+	return append(row, r.File, strconv.Itoa(r.Label), r.Class, r.Text)
 }
 
 // runData implements "embedclassify data": it writes the 20 Newsgroups
@@ -157,33 +159,11 @@ func writeRecords(ctx context.Context, w io.Writer, format string, ds *newsgroup
 		}
 		return ""
 	}
-	switch format {
-	case "csv":
-		cw := csv.NewWriter(w)
-		if err := cw.Write([]string{"file", "label", "class", "text"}); err != nil {
-			return err
-		}
-		for i, text := range texts {
-			if i%1024 == 0 && ctx.Err() != nil {
-				return ctx.Err()
-			}
-			if err := cw.Write([]string{ds.Filenames[i], strconv.Itoa(ds.Target[i]), class(i), text}); err != nil {
-				return err
-			}
-		}
-		cw.Flush()
-		return cw.Error()
-	default:
-		enc := json.NewEncoder(w)
-		enc.SetEscapeHTML(false)
-		for i, text := range texts {
-			if i%1024 == 0 && ctx.Err() != nil {
-				return ctx.Err()
-			}
-			if err := enc.Encode(dataRecord{ds.Filenames[i], ds.Target[i], class(i), text}); err != nil {
-				return err
-			}
-		}
-		return nil
+	rw, err := newRecordWriter(w, format, []string{"file", "label", "class", "text"})
+	if err != nil {
+		return err
 	}
+	return rw.writeAll(ctx, len(texts), func(i int) record {
+		return dataRecord{ds.Filenames[i], ds.Target[i], class(i), texts[i]}
+	})
 }

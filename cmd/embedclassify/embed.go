@@ -92,7 +92,7 @@ func runEmbed(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	return commit(writeVectors(w, job.format, f, vecs))
+	return commit(writeVectors(ctx, w, job.format, f, vecs))
 }
 
 // parseEmbed reads embed's flags and checks them, and the output file,
@@ -345,7 +345,15 @@ type vectorRecord struct {
 	Embedding []float32 `json:"embedding"`
 }
 
-func writeVectors(w io.Writer, format string, f *frame.Frame, vecs [][]float32) error {
+func (r vectorRecord) csvRow(row []string) []string {
+	row = append(row, r.File, strconv.Itoa(r.Label), r.Class)
+	for _, x := range r.Embedding {
+		row = append(row, strconv.FormatFloat(float64(x), 'g', -1, 32))
+	}
+	return row
+}
+
+func writeVectors(ctx context.Context, w io.Writer, format string, f *frame.Frame, vecs [][]float32) error {
 	at := func(s []string, i int) string {
 		if i < len(s) {
 			return s[i]
@@ -358,44 +366,24 @@ func writeVectors(w io.Writer, format string, f *frame.Frame, vecs [][]float32) 
 		}
 		return -1
 	}
-	switch format {
-	case "npy":
+	if format == "npy" {
 		return writeNPY(w, vecs)
-	case "csv":
-		cw := csv.NewWriter(w)
-		dim := 0
-		if len(vecs) > 0 {
-			dim = len(vecs[0])
-		}
-		header := []string{"file", "label", "class"}
-		for j := 0; j < dim; j++ {
-			header = append(header, "e"+strconv.Itoa(j))
-		}
-		if err := cw.Write(header); err != nil {
-			return err
-		}
-		row := make([]string, 0, len(header))
-		for i, v := range vecs {
-			row = append(row[:0], at(f.File, i), strconv.Itoa(label(i)), at(f.ClassName, i))
-			for _, x := range v {
-				row = append(row, strconv.FormatFloat(float64(x), 'g', -1, 32))
-			}
-			if err := cw.Write(row); err != nil {
-				return err
-			}
-		}
-		cw.Flush()
-		return cw.Error()
-	default:
-		enc := json.NewEncoder(w)
-		enc.SetEscapeHTML(false)
-		for i, v := range vecs {
-			if err := enc.Encode(vectorRecord{at(f.File, i), label(i), at(f.ClassName, i), v}); err != nil {
-				return err
-			}
-		}
-		return nil
 	}
+	dim := 0
+	if len(vecs) > 0 {
+		dim = len(vecs[0])
+	}
+	header := []string{"file", "label", "class"}
+	for j := range dim {
+		header = append(header, "e"+strconv.Itoa(j))
+	}
+	rw, err := newRecordWriter(w, format, header)
+	if err != nil {
+		return err
+	}
+	return rw.writeAll(ctx, len(vecs), func(i int) record {
+		return vectorRecord{at(f.File, i), label(i), at(f.ClassName, i), vecs[i]}
+	})
 }
 
 // writeNPY writes vecs as a little-endian float32 matrix in numpy's .npy

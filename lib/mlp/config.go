@@ -1,6 +1,7 @@
 package mlp
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 )
@@ -76,30 +77,14 @@ type Config struct {
 
 // withDefaults returns c with zero fields replaced by their defaults.
 func (c Config) withDefaults(inputSize int) Config {
-	if c.Hidden == 0 {
-		c.Hidden = inputSize
-	}
-	if c.LearningRate == 0 {
-		c.LearningRate = DefaultLearningRate
-	}
-	if c.Beta1 == 0 {
-		c.Beta1 = DefaultBeta1
-	}
-	if c.Beta2 == 0 {
-		c.Beta2 = DefaultBeta2
-	}
-	if c.Epsilon == 0 {
-		c.Epsilon = DefaultEpsilon
-	}
-	if c.BatchSize == 0 {
-		c.BatchSize = DefaultBatchSize
-	}
-	if c.Epochs == 0 {
-		c.Epochs = DefaultEpochs
-	}
-	if c.Patience == 0 {
-		c.Patience = DefaultPatience
-	}
+	c.Hidden = cmp.Or(c.Hidden, inputSize)
+	c.LearningRate = cmp.Or(c.LearningRate, DefaultLearningRate)
+	c.Beta1 = cmp.Or(c.Beta1, DefaultBeta1)
+	c.Beta2 = cmp.Or(c.Beta2, DefaultBeta2)
+	c.Epsilon = cmp.Or(c.Epsilon, DefaultEpsilon)
+	c.BatchSize = cmp.Or(c.BatchSize, DefaultBatchSize)
+	c.Epochs = cmp.Or(c.Epochs, DefaultEpochs)
+	c.Patience = cmp.Or(c.Patience, DefaultPatience)
 	return c
 }
 

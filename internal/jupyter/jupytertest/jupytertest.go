@@ -26,9 +26,7 @@ import (
 // Jupyter returns a working jupyter (see jupyter.Find).
 func Jupyter(tb testing.TB) *jupyter.Jupyter {
 	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	j, err := jupyter.Find(ctx)
+	j, err := withinMinute(tb, func(ctx context.Context) (*jupyter.Jupyter, error) { return jupyter.Find(ctx) })
 	if err != nil {
 		testenv.Missing(tb, "%v", err)
 	}
@@ -38,9 +36,7 @@ func Jupyter(tb testing.TB) *jupyter.Jupyter {
 // Kernel checks that j has the named kernel installed and returns its spec.
 func Kernel(tb testing.TB, j *jupyter.Jupyter, name string) jupyter.KernelSpec {
 	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	ks, err := j.Kernels(ctx)
+	ks, err := withinMinute(tb, j.Kernels)
 	if err != nil {
 		testenv.Missing(tb, "cannot list Jupyter kernels: %v", err)
 	}
@@ -49,6 +45,14 @@ func Kernel(tb testing.TB, j *jupyter.Jupyter, name string) jupyter.KernelSpec {
 		testenv.Missing(tb, "Jupyter kernel %q is not installed (run `go run ./kernelsetup`)", name)
 	}
 	return k
+}
+
+// withinMinute calls f with a context that ends after a minute, or with
+// the test.
+func withinMinute[T any](tb testing.TB, f func(context.Context) (T, error)) (T, error) {
+	ctx, cancel := context.WithTimeout(tb.Context(), time.Minute)
+	defer cancel()
+	return f(ctx)
 }
 
 // watchEnv is the environment variable that marks a Watch's processes.
