@@ -14,6 +14,10 @@ type Clock interface {
 // SetClock makes e use c instead of the real clock.
 func SetClock(e *Embedder, c Clock) { e.clk = c }
 
+// SetJitter makes e spread its back-offs with f (numbers in [0, 1))
+// instead of random numbers.
+func SetJitter(e *Embedder, f func() float64) { e.jitter = f }
+
 // SetMaxInlineBytes changes the most text bytes of one batch job, and
 // returns a function that restores it.
 func SetMaxInlineBytes(n int) func() {

@@ -233,6 +233,7 @@ type Embedder struct {
 	batchPoll time.Duration
 	key       string // only to scrub it from error messages
 	clk       clock
+	jitter    func() float64 // a number in [0, 1) to spread back-offs; tests fix it
 
 	dim      atomic.Int64 // learned from the first response when unknown
 	requests atomic.Int64
@@ -274,6 +275,7 @@ func New(ctx context.Context, cfg Config) (*Embedder, error) {
 		progress: cfg.Progress,
 		status:   cfg.Status,
 		clk:      realClock{},
+		jitter:   rand.Float64,
 
 		batchMode: cfg.Batch,
 		batchDir:  cfg.BatchDir,
@@ -515,7 +517,7 @@ func (e *Embedder) EmbedEach(ctx context.Context, texts []string, yield func(sta
 	r := &run{
 		e:        e,
 		pacer:    &pacer{clk: e.clk, rpm: e.rpm, tpm: e.tpm},
-		throttle: &throttle{clk: e.clk, initial: quotaBackoff, cap: quotaBackoffCap, maxWait: e.maxWait},
+		throttle: &throttle{clk: e.clk, jitter: e.jitter, initial: quotaBackoff, cap: quotaBackoffCap, maxWait: e.maxWait},
 		total:    total,
 	}
 	if e.batchMode {
@@ -705,7 +707,7 @@ func (r *run) embedBatch(ctx context.Context, texts []string, sp span) ([][]floa
 func (e *Embedder) backoffFor(attempt int) time.Duration {
 	d := float64(e.backoff) * math.Pow(2, float64(attempt-1))
 	d = math.Min(d, float64(e.maxBack))
-	d = d/2 + rand.Float64()*d/2
+	d = d/2 + e.jitter()*d/2
 	return time.Duration(d)
 }
 

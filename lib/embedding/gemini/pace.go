@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -230,7 +229,8 @@ func (p *pacer) pace() int {
 // quota refusals have lasted maxWait with no success in between.
 type throttle struct {
 	clk     clock
-	initial time.Duration // first wait when the server does not say
+	jitter  func() float64 // in [0, 1)
+	initial time.Duration  // first wait when the server does not say
 	cap     time.Duration
 	maxWait time.Duration
 
@@ -290,7 +290,7 @@ func (t *throttle) refused(sent time.Time, server time.Duration, ok bool) string
 	} else {
 		d := float64(t.initial) * math.Pow(2, float64(t.streak))
 		d = math.Min(d, float64(t.cap))
-		wait = time.Duration(d*0.75 + rand.Float64()*d*0.25)
+		wait = time.Duration(d*0.75 + t.jitter()*d*0.25)
 		t.streak++
 		t.reason = fmt.Sprintf("quota refusal %d in a row, backing off %s", t.streak, roundDur(wait))
 	}

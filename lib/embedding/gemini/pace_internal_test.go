@@ -2,6 +2,7 @@ package gemini
 
 import (
 	"context"
+	"math/rand/v2"
 	"testing"
 	"time"
 )
@@ -27,7 +28,7 @@ func (c *stepClock) Sleep(ctx context.Context, d time.Duration) error {
 func TestProbeHeldByPacerStillGoes(t *testing.T) {
 	clk := &stepClock{now: time.Unix(1e9, 0)}
 	p := &pacer{clk: clk, rpm: 1}
-	th := &throttle{clk: clk, initial: time.Second, cap: time.Minute, maxWait: time.Hour}
+	th := &throttle{clk: clk, jitter: rand.Float64, initial: time.Second, cap: time.Minute, maxWait: time.Hour}
 
 	first, err := p.wait(context.Background(), 1, th.gate)
 	if err != nil {

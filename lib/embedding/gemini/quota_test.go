@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/embedclassify/embedclassify/lib/embedding/gemini"
@@ -20,45 +21,45 @@ const sciPosts = 3952
 type quotaResult struct {
 	err      error
 	st       geminitest.Stats
-	took     time.Duration // by the test clock
+	took     time.Duration // by the virtual clock
 	statuses []gemini.Status
 	arrivals []time.Time
 }
 
-// quotaRun embeds n short texts against a server enforcing opts.RPM with a
-// clock factor times faster than the wall clock.
-func quotaRun(t *testing.T, factor float64, opts geminitest.Options, cfg gemini.Config, n int, during func(*geminitest.Server)) quotaResult {
+// quotaRun embeds n short texts against an in-process server enforcing
+// opts, inside a testing/synctest bubble: the embedder's pacer and
+// back-off and the server's quota read one virtual clock, which moves on
+// only when every goroutine waits for it, so the times and counts do not
+// depend on how busy the machine is. during, when set, acts on the server
+// before the run.
+func quotaRun(t *testing.T, opts geminitest.Options, cfg gemini.Config, n int, during func(*geminitest.Server)) quotaResult {
 	t.Helper()
-	clk := newScaledClock(factor)
-	opts.Now = clk.Now
-	opts.APIKeys = []string{secretKey}
-	srv := geminitest.NewServer(opts)
-	t.Cleanup(srv.Close)
-	cfg.ClientConfig = *srv.ClientConfig(secretKey)
-	cfg.Dims = 128 // small answers: the test is about pacing
-	var (
-		mu       sync.Mutex
-		statuses []gemini.Status
-	)
-	cfg.Status = func(s gemini.Status) {
-		mu.Lock()
-		statuses = append(statuses, s)
-		mu.Unlock()
-	}
-	e, err := gemini.New(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gemini.SetClock(e, clk)
-	if during != nil {
-		during(srv)
-	}
-	start := clk.Now()
-	_, err = e.Embed(context.Background(), texts(n))
-	took := clk.Now().Sub(start)
-	mu.Lock()
-	defer mu.Unlock()
-	return quotaResult{err, srv.Stats(), took, statuses, srv.Arrivals()}
+	var res quotaResult
+	synctest.Test(t, func(t *testing.T) {
+		opts.APIKeys = []string{secretKey}
+		srv := geminitest.NewInProcess(opts)
+		cfg.ClientConfig = *srv.ClientConfig(secretKey)
+		cfg.Dims = 128 // small answers: the test is about pacing
+		var mu sync.Mutex
+		cfg.Status = func(s gemini.Status) {
+			mu.Lock()
+			res.statuses = append(res.statuses, s)
+			mu.Unlock()
+		}
+		e, err := gemini.New(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gemini.SetJitter(e, func() float64 { return 0.5 }) // back-offs of 87.5% of their step
+		if during != nil {
+			during(srv)
+		}
+		start := time.Now()
+		_, res.err = e.Embed(context.Background(), texts(n))
+		res.took = time.Since(start)
+		res.st, res.arrivals = srv.Stats(), srv.Arrivals()
+	})
+	return res
 }
 
 // minimumTime is the least time n requests take under a quota of rpm
@@ -67,17 +68,20 @@ func minimumTime(n, rpm int) time.Duration {
 	return time.Duration((n+rpm-1)/rpm-1) * time.Minute
 }
 
+// quotaLatency is the time the fake takes to answer in the quota tests: a
+// batch of 100 short texts, answered in about half a second.
+const quotaLatency = 500 * time.Millisecond
+
 // TestPacedToQuota: with --rpm 20 against a server enforcing 20 requests a
-// minute, all sci.* posts go through with at most one 429, in at most 10%
-// over the quota's minimum time. That minimum is the quota's minute (for
-// 21 to 40 requests) plus the ramp: the time the first 20 requests took to
-// arrive, 4 at a time, which pacing cannot shorten (it is long on a busy
-// machine, by a clock 5 times faster than the wall's). The time measured
-// is the span of the requests' arrivals at the server. The clock runs only 5
-// times faster than the wall's so that the pacer's 2 s margin is 400 ms of
-// real scheduling slack on a busy machine.
+// minute, all sci.* posts go through with no 429 at all (the issue allows
+// one), in at most 10% over the quota's minimum time. That minimum is the
+// quota's minute (for 21 to 40 requests) plus the ramp: the time the first
+// 20 requests took to arrive, 4 at a time, which pacing cannot shorten.
+// The time measured is the span of the requests' arrivals at the server,
+// by the virtual clock: the pacer's 2 s margin makes it 62 s plus the
+// ramp's 2 s, exactly.
 func TestPacedToQuota(t *testing.T) {
-	res := quotaRun(t, 5, geminitest.Options{RPM: 20}, gemini.Config{RPM: 20}, sciPosts, nil)
+	res := quotaRun(t, geminitest.Options{RPM: 20, Latency: quotaLatency}, gemini.Config{RPM: 20}, sciPosts, nil)
 	if res.err != nil {
 		t.Fatal(res.err)
 	}
@@ -86,27 +90,42 @@ func TestPacedToQuota(t *testing.T) {
 	ramp := arr[19].Sub(arr[0])
 	least := minimumTime(reqs, 20) + ramp
 	span := arr[len(arr)-1].Sub(arr[0])
-	t.Logf("%d requests, %d answered 429, sent over %v (least %v with a ramp of %v), done in %v by the test clock",
-		st.EmbedRequests, st.Throttled, span.Round(time.Second), least.Round(time.Second), ramp.Round(time.Second), took.Round(time.Second))
-	if st.Throttled > 1 || st.EmbedRequests > int64(reqs)+1 {
-		t.Errorf("%d requests, %d answered 429; want %d and at most one", st.EmbedRequests, st.Throttled, reqs)
+	t.Logf("%d requests, %d answered 429, sent over %v (least %v with a ramp of %v), done in %v by the virtual clock",
+		st.EmbedRequests, st.Throttled, span, least, ramp, took)
+	if st.Throttled != 0 || st.EmbedRequests != int64(reqs) {
+		t.Errorf("%d requests, %d answered 429; want %d and none", st.EmbedRequests, st.Throttled, reqs)
 	}
 	if span > least*11/10 {
 		t.Errorf("requests sent over %v, more than 10%% over the least %v", span, least)
 	}
+	if want := 64 * time.Second; span != want || ramp != 2*time.Second {
+		t.Errorf("sent over %v with a ramp of %v; want %v and 2s", span, ramp, want)
+	}
 }
 
 // TestQuotaWithoutPacing: without --rpm, a server that says how long to
-// wait gets at most 10% of requests refused.
+// wait gets at most 10% of requests refused: the workers reach the 21st
+// request nearly together, so one to four (one per worker) are refused,
+// and the first refusal teaches the pacer the quota. What it learns is the
+// requests that had succeeded by then (17 of the 20: three were still in
+// flight), a safe lower bound, so the run takes about two minutes by the
+// virtual clock instead of one. Which worker reaches the server first at
+// the same virtual instant is up to the scheduler, so the counts vary a
+// little between runs (1 to 3 refusals were seen, 2m4.5s or 2m5s), never
+// with the load.
 func TestQuotaWithoutPacing(t *testing.T) {
-	res := quotaRun(t, 10, geminitest.Options{RPM: 20, QuotaRetryInfo: true}, gemini.Config{}, sciPosts, nil)
+	res := quotaRun(t, geminitest.Options{RPM: 20, QuotaRetryInfo: true, Latency: quotaLatency}, gemini.Config{}, sciPosts, nil)
 	if res.err != nil {
 		t.Fatal(res.err)
 	}
 	st, took, statuses := res.st, res.took, res.statuses
-	t.Logf("%d requests, %d answered 429, %v by the test clock", st.EmbedRequests, st.Throttled, took.Round(time.Second))
-	if st.Throttled*10 > st.EmbedRequests {
-		t.Errorf("%d of %d requests answered 429, more than 10%%", st.Throttled, st.EmbedRequests)
+	t.Logf("%d requests, %d answered 429, %v by the virtual clock", st.EmbedRequests, st.Throttled, took)
+	reqs := int64(sciPosts+99) / 100
+	if st.Throttled*10 > st.EmbedRequests || st.Throttled < 1 || st.Throttled > 4 || st.EmbedRequests != reqs+st.Throttled {
+		t.Errorf("%d of %d requests answered 429; want 1 to 4 (one per worker), under 10%%, and %d others", st.Throttled, st.EmbedRequests, reqs)
+	}
+	if least := minimumTime(int(reqs), 20); took < least || took > 2*least+10*time.Second {
+		t.Errorf("took %v; want %v to %v", took, least, 2*least+10*time.Second)
 	}
 	waited := false
 	for _, s := range statuses {
@@ -121,19 +140,22 @@ func TestQuotaWithoutPacing(t *testing.T) {
 
 // TestQuotaStormIsWaitedOut: two minutes of 429 without Retry-After are
 // waited out, all workers backing off together, and the status line says
-// so.
+// so. With the jitter fixed, the back-offs are 4.4, 8.8, 17.5, 35 and 52.5
+// s: 6 refusals, and the run ends after the storm, within one back-off
+// step of its end (2m48s or 2m53s by the virtual clock, as the first
+// refusals of the four workers fall).
 func TestQuotaStormIsWaitedOut(t *testing.T) {
-	res := quotaRun(t, 60, geminitest.Options{}, gemini.Config{}, 1000, func(s *geminitest.Server) { s.Throttle(2 * time.Minute) })
+	res := quotaRun(t, geminitest.Options{Latency: quotaLatency}, gemini.Config{}, 1000, func(s *geminitest.Server) { s.Throttle(2 * time.Minute) })
 	if res.err != nil {
 		t.Fatal(res.err)
 	}
 	st, took, statuses := res.st, res.took, res.statuses
-	t.Logf("%d requests, %d answered 429, %v by the test clock", st.EmbedRequests, st.Throttled, took.Round(time.Second))
-	if took < 2*time.Minute { // no upper bound: by this fast clock, a busy machine adds minutes
-		t.Errorf("took %v for a 2-minute storm", took)
+	t.Logf("%d requests, %d answered 429, %v by the virtual clock", st.EmbedRequests, st.Throttled, took)
+	if took < 2*time.Minute || took > 2*time.Minute+time.Minute {
+		t.Errorf("took %v for a 2-minute storm; want 2 to 3 minutes", took)
 	}
-	if st.Throttled > 12 {
-		t.Errorf("%d refusals: the workers did not back off together", st.Throttled)
+	if st.Throttled != 6 {
+		t.Errorf("%d refusals; want 6: the workers did not back off together", st.Throttled)
 	}
 	last := statuses[len(statuses)-1]
 	if last.Refused != st.Throttled || last.Done != 1000 {
@@ -151,13 +173,13 @@ func TestQuotaStormIsWaitedOut(t *testing.T) {
 // TestQuotaStormPastMaxWait: a storm longer than --max-wait fails after
 // about --max-wait, saying so.
 func TestQuotaStormPastMaxWait(t *testing.T) {
-	res := quotaRun(t, 60, geminitest.Options{}, gemini.Config{MaxWait: time.Minute}, 100, func(s *geminitest.Server) { s.Throttle(time.Hour) })
+	res := quotaRun(t, geminitest.Options{Latency: quotaLatency}, gemini.Config{MaxWait: time.Minute}, 100, func(s *geminitest.Server) { s.Throttle(time.Hour) })
 	err, took := res.err, res.took
 	var apiErr genai.APIError
 	if !errors.As(err, &apiErr) || apiErr.Code != 429 || !strings.Contains(err.Error(), "--max-wait") {
 		t.Fatalf("err = %v", err)
 	}
-	if took < time.Minute || took > 80*time.Second {
+	if took < time.Minute || took > time.Minute+2*quotaLatency {
 		t.Errorf("gave up after %v, want about the minute allowed", took)
 	}
 }

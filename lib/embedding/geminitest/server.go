@@ -98,8 +98,9 @@ type Options struct {
 	// not count against the quota.
 	RPM            int
 	QuotaRetryInfo bool
-	// Now is the server's clock for RPM and Throttle (default time.Now);
-	// tests pass a faster one.
+	// Now is the server's clock for RPM, Throttle and batch jobs (default
+	// time.Now). A test of minutes of quota need not change it: run it
+	// under testing/synctest with NewInProcess, and time.Now is virtual.
 	Now func() time.Time
 	// BatchPolls is how many times a batch job is polled before it ends
 	// (default 3: pending, running, then done).
@@ -150,9 +151,10 @@ type Server struct {
 	// HTTPOptions.BaseURL.
 	URL string
 
-	srv    *httptest.Server
+	srv    *httptest.Server // nil when in process
 	models []Model
 	opts   Options
+	client *http.Client // the client ClientConfig gives the SDK
 
 	mu        sync.Mutex
 	faults    []Fault
@@ -191,6 +193,53 @@ func Listen(addr string, opts Options) (*Server, error) {
 	return s, nil
 }
 
+// NewInProcess returns a Server reached without a network: the SDK
+// configurations it gives (ClientConfig, VertexClientConfig) carry an HTTP
+// client that hands each request to the server in the caller's goroutine.
+// Nothing runs but the caller's goroutines, so a test under
+// testing/synctest, whose clock is virtual and moves on only when every
+// goroutine of the test waits, sees the same times however busy the
+// machine is: a request takes no time unless the server adds some
+// (Latency), and minutes of quota go by at once.
+func NewInProcess(opts Options) *Server {
+	s := newServer(opts)
+	s.URL = "http://geminitest.invalid"
+	s.client = &http.Client{Transport: inProcess{s}}
+	return s
+}
+
+// inProcess is the transport of an in-process Server.
+type inProcess struct{ h http.Handler }
+
+// RoundTrip serves r with the handler, in this goroutine. A connection the
+// handler breaks (Fault.Disconnect) is an unexpected EOF, and an answer
+// the handler held until the request was cancelled (Fault.Hang) is the
+// request's context error, as over a network.
+func (t inProcess) RoundTrip(r *http.Request) (resp *http.Response, err error) {
+	if r.Body != nil {
+		defer r.Body.Close()
+	}
+	if err := r.Context().Err(); err != nil {
+		return nil, err
+	}
+	rec := httptest.NewRecorder()
+	defer func() {
+		if v := recover(); v != nil {
+			if v != http.ErrAbortHandler {
+				panic(v)
+			}
+			resp, err = nil, io.ErrUnexpectedEOF
+		}
+	}()
+	t.h.ServeHTTP(rec, r)
+	if err := r.Context().Err(); err != nil {
+		return nil, err
+	}
+	resp = rec.Result()
+	resp.Request = r
+	return resp, nil
+}
+
 func newServer(opts Options) *Server {
 	s := &Server{opts: opts, models: opts.Models}
 	if s.models == nil {
@@ -204,6 +253,9 @@ func newServer(opts Options) *Server {
 
 // Close shuts the server down, breaking connections still open.
 func (s *Server) Close() {
+	if s.srv == nil {
+		return
+	}
 	s.srv.CloseClientConnections()
 	s.srv.Close()
 }
@@ -211,7 +263,7 @@ func (s *Server) Close() {
 // ClientConfig returns an SDK configuration for the Gemini API backend that
 // talks to this server with key.
 func (s *Server) ClientConfig(key string) *genai.ClientConfig {
-	return &genai.ClientConfig{APIKey: key, Backend: genai.BackendGeminiAPI, HTTPOptions: genai.HTTPOptions{BaseURL: s.URL}}
+	return &genai.ClientConfig{APIKey: key, Backend: genai.BackendGeminiAPI, HTTPOptions: genai.HTTPOptions{BaseURL: s.URL}, HTTPClient: s.client}
 }
 
 // VertexClientConfig returns an SDK configuration for the Vertex AI backend
@@ -221,8 +273,16 @@ func (s *Server) VertexClientConfig() *genai.ClientConfig {
 	return &genai.ClientConfig{
 		Backend: genai.BackendVertexAI, Project: "test-project", Location: "us-central1",
 		HTTPOptions: genai.HTTPOptions{BaseURL: s.URL},
-		HTTPClient:  &http.Client{Transport: bearer{base: http.DefaultTransport}},
+		HTTPClient:  &http.Client{Transport: bearer{base: s.transport()}},
 	}
+}
+
+// transport returns the transport the SDK reaches the server with.
+func (s *Server) transport() http.RoundTripper {
+	if s.client != nil {
+		return s.client.Transport
+	}
+	return http.DefaultTransport
 }
 
 type bearer struct{ base http.RoundTripper }
