@@ -3,6 +3,7 @@ package tutorial
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -96,10 +97,37 @@ func ReadEmbedderSpec(dir string) (EmbedderSpec, error) {
 		return spec, fmt.Errorf("reading the embedder record: %w (it is written by 'embedclassify run' beside the classifier)", err)
 	}
 	if err := json.Unmarshal(b, &spec); err != nil {
-		return spec, fmt.Errorf("reading %s: %w", name, err)
+		return spec, fmt.Errorf("reading %s: %w (run 'embedclassify run' again to rewrite the report)", name, err)
+	}
+	if err := spec.check(); err != nil {
+		return spec, fmt.Errorf("%s: %w (run 'embedclassify run' again to rewrite the report)", name, err)
 	}
 	return spec, nil
 }
+
+// check reports a record that SaveEmbedder would not have written: an
+// unknown kind, no model, a dimension out of range, or an offline model
+// file other than LocalFile (a damaged record must not lead predict to
+// read some other file).
+func (s EmbedderSpec) check() error {
+	switch {
+	case s.Kind != selector.KindLocal && s.Kind != selector.KindGemini:
+		return fmt.Errorf("unknown embedder kind %q (want %q or %q)", s.Kind, selector.KindGemini, selector.KindLocal)
+	case s.Model == "":
+		return errors.New("the field \"model\" is empty")
+	case s.Dims <= 0 || s.Dims > maxDims:
+		return fmt.Errorf("the field \"dims\" is %d; want 1 to %d", s.Dims, maxDims)
+	case s.Kind == selector.KindLocal && s.File != LocalFile:
+		return fmt.Errorf("the field \"file\" is %q; the offline embedder's model is always %q, beside embedder.json", s.File, LocalFile)
+	case s.Kind == selector.KindGemini && s.File != "":
+		return fmt.Errorf("the field \"file\" is %q; a Gemini embedder has no model file", s.File)
+	}
+	return nil
+}
+
+// maxDims bounds the vector length a record may claim: Gemini's largest
+// output is 3072 values, the offline embedder's a few thousand.
+const maxDims = 1 << 16
 
 // CheckPair returns an error when the classifier was not trained on the
 // vectors of the embedder spec describes: its recorded fingerprint (or, for
@@ -146,7 +174,7 @@ func LoadEmbedder(ctx context.Context, dir string, cfg selector.Config) (embeddi
 			return nil, spec, err
 		}
 	default:
-		return nil, spec, fmt.Errorf("%s: unknown embedder kind %q (want %q or %q)", filepath.Join(dir, EmbedderFile), spec.Kind, selector.KindGemini, selector.KindLocal)
+		panic("unreachable: ReadEmbedderSpec checks the kind")
 	}
 	if emb.Model() != spec.Model {
 		return nil, spec, fmt.Errorf("the recorded embedder %s came back as %s: its vectors would not match the classifier's", spec.Model, emb.Model())
