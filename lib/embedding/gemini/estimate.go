@@ -20,12 +20,13 @@ const (
 // Estimate is what embedding some texts would take, worked out without
 // sending anything.
 type Estimate struct {
-	Texts    int // texts to embed
-	Cached   int // of which already cached or repeated (set by the caller that knows)
-	Send     int // distinct texts to send
-	Cut      int // of the rest, texts longer than MaxChars, to be cut
-	Requests int // requests to send (one job in batch mode)
-	Tokens   int // estimated input tokens of the texts to send (EstimateTokens)
+	Texts    int  // texts to embed
+	Cached   int  // of which already cached or repeated (set by the caller that knows)
+	Send     int  // distinct texts to send
+	Cut      int  // of the rest, texts longer than MaxChars, to be cut
+	Requests int  // requests to send (batch jobs in batch mode)
+	ByFile   bool // in batch mode, the jobs go through the Files API
+	Tokens   int  // estimated input tokens of the texts to send (EstimateTokens)
 	Batch    bool
 	RPM, TPM int
 	// Least is the least time the quotas allow: the minutes RPM and TPM
@@ -44,7 +45,11 @@ func (e *Embedder) Estimate(texts []string) Estimate {
 		est.Tokens += EstimateTokens(t)
 	}
 	if e.batchMode {
-		est.Requests = min(len(texts), 1)
+		est.Requests = 0
+		if len(sent) > 0 {
+			jobs := e.planBatch(sent)
+			est.Requests, est.ByFile = len(jobs), jobs[0].byFile
+		}
 		return est
 	}
 	if e.rpm > 0 && est.Requests > e.rpm {
@@ -76,9 +81,12 @@ func (est Estimate) Format(pricePerMillion float64) string {
 	} else {
 		fmt.Fprintf(&b, "cut to MaxChars:  none\n")
 	}
-	if est.Batch {
-		fmt.Fprintf(&b, "requests:         one Batch API job\n")
-	} else {
+	switch {
+	case est.Batch && est.ByFile:
+		fmt.Fprintf(&b, "requests:         %d Batch API job(s), through the Files API (past the %d MB of inlined requests, or a big answer)\n", est.Requests, MaxInlineBytes/1_000_000)
+	case est.Batch:
+		fmt.Fprintf(&b, "requests:         %d Batch API job, inlined requests\n", est.Requests)
+	default:
 		fmt.Fprintf(&b, "requests:         %d\n", est.Requests)
 	}
 	fmt.Fprintf(&b, "tokens:           about %d (estimated at 3 bytes a token, on the high side)\n", est.Tokens)

@@ -25,3 +25,11 @@ func SetMaxInlineBytes(n int) func() {
 	maxInlineBytes = n
 	return func() { maxInlineBytes = old }
 }
+
+// SetMaxFileJobValues changes the most vector values one file job
+// answers, and returns a function that restores it.
+func SetMaxFileJobValues(n int) func() {
+	old := maxFileJobValues
+	maxFileJobValues = n
+	return func() { maxFileJobValues = old }
+}

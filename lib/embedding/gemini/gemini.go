@@ -155,10 +155,12 @@ type Config struct {
 	Progress embedding.ProgressFunc
 	// Batch sends the texts through the Batch API (Batches.CreateEmbeddings)
 	// instead of one request per BatchSize texts: half the price and no
-	// per-minute quota, but answers in minutes to hours. BatchDir keeps the
-	// name of each job submitted, so that a run cut off resumes polling the
-	// same job rather than paying again (default: no record); BatchPoll is
-	// the time between polls (default 10 s).
+	// per-minute quota, but answers in minutes to hours. A small job goes
+	// as inlined requests, a large one through the Files API (see
+	// MaxInlineBytes). BatchDir keeps the name of each input file uploaded
+	// and job submitted, so that a run cut off resumes the same job, without
+	// uploading again, rather than paying again (default: no record);
+	// BatchPoll is the time between polls (default 10 s).
 	Batch     bool
 	BatchDir  string
 	BatchPoll time.Duration
@@ -637,11 +639,8 @@ func (r *run) embedBatch(ctx context.Context, texts []string, sp span) ([][]floa
 		contents[i] = &genai.Content{Parts: []*genai.Part{{Text: t}}}
 	}
 	timeout := e.timeout
-	cfg := &genai.EmbedContentConfig{TaskType: e.taskType, HTTPOptions: &genai.HTTPOptions{Timeout: &timeout}}
-	if e.dims != 0 {
-		d := int32(e.dims)
-		cfg.OutputDimensionality = &d
-	}
+	cfg := e.embedConfig()
+	cfg.HTTPOptions = &genai.HTTPOptions{Timeout: &timeout}
 	fail := func(attempt int, err error) error {
 		return &Error{Start: sp.start, End: sp.end, Attempts: attempt, Err: err, key: e.key, model: e.model}
 	}

@@ -1,6 +1,7 @@
 package geminitest
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -31,7 +32,10 @@ type batchJob struct {
 	polls                    int // GETs so far
 	created                  time.Time
 	requests                 []embedRequest
-	end                      string // the state it ends in
+	keys                     []string // the requests' keys, for a job from a file
+	input                    string   // the input file, "" for inlined requests
+	output                   string   // the result file, once written
+	end                      string   // the state it ends in
 }
 
 // SetBatchEnd makes the batch jobs created from now on end in state
@@ -45,11 +49,16 @@ func (s *Server) SetBatchEnd(state string) {
 
 // BatchJobs returns the names of the batch jobs created, in order.
 func (s *Server) BatchJobs() []string {
+	return namesOf(s, &s.jobs, func(j *batchJob) string { return j.name })
+}
+
+// namesOf returns the names of *items, read under s.mu.
+func namesOf[T any](s *Server, items *[]T, name func(T) string) []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []string
-	for _, j := range s.jobs {
-		out = append(out, j.name)
+	for _, x := range *items {
+		out = append(out, name(x))
 	}
 	return out
 }
@@ -119,27 +128,43 @@ func (s *Server) createBatch(w http.ResponseWriter, r *http.Request, model strin
 		return
 	}
 	in := req.Batch.InputConfig
+	var (
+		keys []string
+		reqs []embedRequest
+	)
 	if in.FileName != "" {
-		s.refused.Add(1)
-		writeError(w, http.StatusBadRequest, "INVALID_ARGUMENT", "geminitest: file input for embedding batches is not served; inline the requests", nil)
-		return
+		s.mu.Lock()
+		f := s.file(in.FileName)
+		s.mu.Unlock()
+		if f == nil {
+			s.refused.Add(1)
+			writeError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("File %s not found.", in.FileName), nil)
+			return
+		}
+		var msg string
+		if keys, reqs, msg = fileRequests(f); msg != "" {
+			s.refused.Add(1)
+			writeError(w, http.StatusBadRequest, "INVALID_ARGUMENT", msg, nil)
+			return
+		}
 	}
-	if len(in.Requests.Requests) == 0 {
+	for _, rr := range in.Requests.Requests {
+		reqs = append(reqs, rr.Request)
+	}
+	if len(reqs) == 0 {
 		s.refused.Add(1)
 		writeError(w, http.StatusBadRequest, "INVALID_ARGUMENT", "* BatchEmbedContentsRequest.batch.input_config: requests must not be empty\n", nil)
 		return
 	}
-	s.noteBatch(len(in.Requests.Requests))
+	s.noteBatch(len(reqs))
 	s.mu.Lock()
 	j := &batchJob{
 		name: "batches/" + strconv.Itoa(len(s.jobs)+1) + "fake" + strconv.FormatInt(s.opts.Now().UnixNano()%1e6, 36), model: m.Name,
 		displayName: req.Batch.DisplayName, state: BatchPending, created: s.opts.Now(), end: s.batchEnd,
+		requests: reqs, keys: keys, input: in.FileName,
 	}
 	if j.end == "" {
 		j.end = BatchSucceeded
-	}
-	for _, rr := range in.Requests.Requests {
-		j.requests = append(j.requests, rr.Request)
 	}
 	s.jobs = append(s.jobs, j)
 	out := s.batchJSON(j, m)
@@ -211,22 +236,23 @@ func (s *Server) batchJSON(j *batchJob, m Model) map[string]any {
 	op := map[string]any{"name": j.name, "metadata": meta}
 	switch j.state {
 	case BatchSucceeded:
-		var resps []map[string]any
-		for i, r := range j.requests {
-			text, msg := check(fmt.Sprintf("requests[%d].request", i), r, m)
-			if msg != "" {
-				resps = append(resps, map[string]any{"error": map[string]any{"code": 3, "message": msg}})
-				continue
+		resps := s.batchResponses(j, m)
+		var output map[string]any
+		if j.input != "" {
+			if j.output == "" {
+				j.output = s.writeResults(j, resps).name
 			}
-			resps = append(resps, map[string]any{"response": map[string]any{
-				"embedding":  values{Vector(m.Name, r.TaskType, text, r.OutputDimensionality, m.Dims)},
-				"tokenCount": strconv.Itoa((len(text) + 3) / 4),
-			}})
+			output = map[string]any{"responsesFile": j.output}
+		} else {
+			output = map[string]any{"inlinedResponses": map[string]any{"inlinedResponses": resps}}
 		}
-		output := map[string]any{"inlinedResponses": map[string]any{"inlinedResponses": resps}}
 		meta["output"] = output
 		op["done"] = true
-		op["response"] = map[string]any{"@type": "type.googleapis.com/google.ai.generativelanguage.v1beta.EmbedContentBatchOutput", "inlinedResponses": output["inlinedResponses"]}
+		resp := map[string]any{"@type": "type.googleapis.com/google.ai.generativelanguage.v1beta.EmbedContentBatchOutput"}
+		for k, v := range output {
+			resp[k] = v
+		}
+		op["response"] = resp
 	case BatchFailed, BatchCancelled, BatchExpired:
 		op["done"] = true
 		if j.state == BatchFailed {
@@ -234,4 +260,36 @@ func (s *Server) batchJSON(j *batchJob, m Model) map[string]any {
 		}
 	}
 	return op
+}
+
+// batchResponses answers a job's requests: an embedding, or the error the
+// service gives a bad request. s.mu is held.
+func (s *Server) batchResponses(j *batchJob, m Model) []map[string]any {
+	var resps []map[string]any
+	for i, r := range j.requests {
+		text, msg := check(fmt.Sprintf("requests[%d].request", i), r, m)
+		if msg != "" {
+			resps = append(resps, map[string]any{"error": map[string]any{"code": 3, "message": msg}})
+			continue
+		}
+		resps = append(resps, map[string]any{"response": map[string]any{
+			"embedding":  values{Vector(m.Name, r.TaskType, text, r.OutputDimensionality, m.Dims)},
+			"tokenCount": strconv.Itoa((len(text) + 3) / 4),
+		}})
+	}
+	return resps
+}
+
+// writeResults stores a file job's result file: JSON Lines, one a request
+// in the order of the input file, each with the request's key and its
+// response or error, as the Batch API guide describes result files (and
+// as the SDK's InlinedEmbedContentResponse types them). s.mu is held.
+func (s *Server) writeResults(j *batchJob, resps []map[string]any) *storedFile {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	for i, r := range resps {
+		r["key"] = j.keys[i]
+		enc.Encode(r)
+	}
+	return s.store("files/batch-"+strings.TrimPrefix(j.name, "batches/"), "", "application/jsonl", buf.Bytes())
 }

@@ -9,9 +9,13 @@
 //   - GET /v1beta/models and /v1beta/models/{model} (Models.List/All/Get);
 //   - the Batch API for embeddings (Batches.CreateEmbeddings, Get, Cancel):
 //     POST /v1beta/models/{model}:asyncBatchEmbedContent with inlined
-//     requests, GET /v1beta/batches/{id}, POST /v1beta/batches/{id}:cancel,
-//     with jobs that go pending, running, then succeeded (or the end state
-//     SetBatchEnd gives).
+//     requests or an input file, GET /v1beta/batches/{id}, POST
+//     /v1beta/batches/{id}:cancel, with jobs that go pending, running, then
+//     succeeded (or the end state SetBatchEnd gives), answering inline or,
+//     for a file's requests, in a result file;
+//   - the Files API (Files.Upload, Get, Delete, Download): the resumable
+//     upload at /upload/v1beta/files, GET and DELETE /v1beta/files/{id},
+//     and GET [/download]/v1beta/files/{id}:download?alt=media.
 //
 // Like the real service it refuses more than 100 requests in one batch,
 // requests without a key or with a wrong one, unknown models and empty
@@ -141,6 +145,8 @@ type Stats struct {
 	Throttled     int64 // requests answered 429 for the quota (RPM, Throttle)
 	BatchCreates  int64 // asyncBatchEmbedContent requests (batch jobs asked for)
 	BatchPolls    int64 // batch job GET and cancel requests
+	FileUploads   int64 // files uploaded (resumable uploads finalized)
+	Downloads     int64 // files downloaded
 	MaxInFlight   int64 // most embedding requests being served at once
 	MaxBatch      int64 // largest batch received
 }
@@ -156,16 +162,20 @@ type Server struct {
 	opts   Options
 	client *http.Client // the client ClientConfig gives the SDK
 
-	mu        sync.Mutex
-	faults    []Fault
-	accepted  []time.Time // embedding requests served within the RPM window
-	throttled time.Time   // every embedding request is refused until then
-	arrivals  []time.Time
-	jobs      []*batchJob
-	batchEnd  string
+	mu            sync.Mutex
+	faults        []Fault
+	accepted      []time.Time // embedding requests served within the RPM window
+	throttled     time.Time   // every embedding request is refused until then
+	arrivals      []time.Time
+	jobs          []*batchJob
+	batchEnd      string
+	files         []*storedFile
+	uploads       map[string]*upload
+	uploadSeq     int
+	failDownloads int
 
 	embedReqs, listReqs, texts, faultsServed, refused, quota atomic.Int64
-	batchCreates, batchPolls                                 atomic.Int64
+	batchCreates, batchPolls, uploaded, downloads            atomic.Int64
 	inFlight, maxInFlight, maxBatch                          atomic.Int64
 }
 
@@ -241,7 +251,7 @@ func (t inProcess) RoundTrip(r *http.Request) (resp *http.Response, err error) {
 }
 
 func newServer(opts Options) *Server {
-	s := &Server{opts: opts, models: opts.Models}
+	s := &Server{opts: opts, models: opts.Models, uploads: map[string]*upload{}}
 	if s.models == nil {
 		s.models = DefaultModels()
 	}
@@ -315,6 +325,7 @@ func (s *Server) Stats() Stats {
 		EmbedRequests: s.embedReqs.Load(), ListRequests: s.listReqs.Load(), Texts: s.texts.Load(),
 		Faults: s.faultsServed.Load(), Refused: s.refused.Load(), Throttled: s.quota.Load(),
 		BatchCreates: s.batchCreates.Load(), BatchPolls: s.batchPolls.Load(),
+		FileUploads: s.uploaded.Load(), Downloads: s.downloads.Load(),
 		MaxInFlight: s.maxInFlight.Load(), MaxBatch: s.maxBatch.Load(),
 	}
 }
@@ -332,7 +343,7 @@ func (s *Server) Requests() int64 { return s.embedReqs.Load() }
 
 // ResetStats sets the counters to zero.
 func (s *Server) ResetStats() {
-	for _, c := range []*atomic.Int64{&s.embedReqs, &s.listReqs, &s.texts, &s.faultsServed, &s.refused, &s.quota, &s.batchCreates, &s.batchPolls, &s.maxInFlight, &s.maxBatch} {
+	for _, c := range []*atomic.Int64{&s.embedReqs, &s.listReqs, &s.texts, &s.faultsServed, &s.refused, &s.quota, &s.batchCreates, &s.batchPolls, &s.uploaded, &s.downloads, &s.maxInFlight, &s.maxBatch} {
 		c.Store(0)
 	}
 	s.mu.Lock()
@@ -343,7 +354,7 @@ func (s *Server) ResetStats() {
 // ServeHTTP routes a request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
-	if s.serveBatch(w, r) {
+	if s.serveBatch(w, r) || s.serveFiles(w, r) {
 		return
 	}
 	switch {
