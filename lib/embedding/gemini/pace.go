@@ -9,12 +9,15 @@ import (
 	"unicode/utf8"
 )
 
-// EstimateTokens returns a safe (high) estimate of the number of tokens the
+// EstimateTokens returns a high estimate of the number of tokens the
 // service counts for text: one token per three bytes of UTF-8, rounded up.
-// English prose runs at about four characters a token, so this
-// overestimates it by a third; a character outside ASCII takes two to four
-// bytes, so CJK text, at roughly one token a character, is not
-// underestimated either. Pacing and --estimate use it.
+// English prose runs at nearer four bytes a token, so this overestimates
+// it; a character outside ASCII takes two to four bytes, so CJK text, at
+// roughly one token a character, is not underestimated either. Text that
+// is not prose (random characters, base64, long numbers) is split finer
+// and can take more tokens than this says: the estimate is safe for a
+// run's total, not for every text (README, "Gemini", has the figures).
+// Pacing and --estimate use it.
 func EstimateTokens(text string) int {
 	if text == "" {
 		return 0
