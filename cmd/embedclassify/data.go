@@ -6,25 +6,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/embedclassify/embedclassify/internal/atomicfile"
 	"github.com/embedclassify/embedclassify/lib/newsgroups"
 )
 
-// dataRecord is one exported document; the JSON field order is the
-// documented one: file, label, class, text.
-type dataRecord struct {
-	File  string `json:"file"`
-	Label int    `json:"label"`
-	Class string `json:"class"`
-	Text  string `json:"text"`
-}
-
-func (r dataRecord) csvRow(row []string) []string {
-	return append(row, r.File, strconv.Itoa(r.Label), r.Class, r.Text)
-}
+// dataRecord is one exported document (see newsgroups.Record).
+type dataRecord = newsgroups.Record
 
 // runData implements "embedclassify data": it writes the 20 Newsgroups
 // documents as JSON Lines or CSV, one record per document in dataset order.
@@ -93,7 +82,7 @@ func runData(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	err = writeRecords(ctx, w, *format, ds, texts)
+	err = newsgroups.Write(ctx, w, *format, ds, texts)
 	return commit(err)
 }
 
@@ -150,20 +139,4 @@ func openOutput(name string, stdout io.Writer) (io.Writer, func(error) error, er
 		}
 		return f.Commit()
 	}, nil
-}
-
-func writeRecords(ctx context.Context, w io.Writer, format string, ds *newsgroups.Dataset, texts []string) error {
-	class := func(i int) string {
-		if t := ds.Target[i]; t >= 0 && t < len(ds.TargetNames) {
-			return ds.TargetNames[t]
-		}
-		return ""
-	}
-	rw, err := newRecordWriter(w, format, []string{"file", "label", "class", "text"})
-	if err != nil {
-		return err
-	}
-	return rw.writeAll(ctx, len(texts), func(i int) record {
-		return dataRecord{ds.Filenames[i], ds.Target[i], class(i), texts[i]}
-	})
 }

@@ -1,7 +1,6 @@
 package dataset
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -41,6 +40,9 @@ type columnFeed struct {
 
 func newParquetReader(name string, r io.ReaderAt, size int64, opt Options) (pr *parquetReader, err error) {
 	defer recoverDamage(name, &err)
+	if err := checkFooter(name, r, size); err != nil {
+		return nil, err
+	}
 	f, err := parquet.OpenFile(r, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {
 		return nil, fmt.Errorf("%s is not a readable Parquet file: %w", name, err)
@@ -77,7 +79,7 @@ func newParquetReader(name string, r io.ReaderAt, size int64, opt Options) (pr *
 // checks each page's sizes against its chunk and maxPage, before the
 // decoder trusts them.
 func checkPages(name string, r io.ReaderAt, size int64, md *format.FileMetaData, col int, colName string) error {
-	var compact thrift.CompactProtocol
+	var buf []byte
 	for g, rg := range md.RowGroups {
 		if col >= len(rg.Columns) {
 			return fmt.Errorf("%s: row group %d has no column %q: the file is damaged", name, g+1, colName)
@@ -92,12 +94,11 @@ func checkPages(name string, r io.ReaderAt, size int64, md *format.FileMetaData,
 			return fmt.Errorf("%s: the column %q of row group %d lies outside the file (bytes %d to %d of %d): the file is damaged", name, colName, g+1, start, end, size)
 		}
 		for off := start; off < end; {
-			cr := &countingReader{r: bufio.NewReaderSize(io.NewSectionReader(r, off, end-off), 4096)}
-			var h format.PageHeader
-			if err := thrift.NewDecoder(compact.NewReader(cr)).Decode(&h); err != nil {
+			h, n, err := readPageHeader(r, off, end, &buf)
+			if err != nil {
 				return fmt.Errorf("%s: a page header of the column %q at byte %d is damaged: %v", name, colName, off, err)
 			}
-			next := off + cr.n + int64(h.CompressedPageSize)
+			next := off + n + int64(h.CompressedPageSize)
 			if h.CompressedPageSize < 0 || h.UncompressedPageSize < 0 || h.CompressedPageSize > maxPage || h.UncompressedPageSize > maxPage || next > end {
 				return fmt.Errorf("%s: a page of the column %q at byte %d states sizes %d and %d that do not fit its column chunk (bytes %d to %d, pages of at most %d MiB): the file is damaged",
 					name, colName, off, h.CompressedPageSize, h.UncompressedPageSize, start, end, maxPage>>20)
@@ -108,33 +109,38 @@ func checkPages(name string, r io.ReaderAt, size int64, md *format.FileMetaData,
 	return nil
 }
 
-// countingReader counts the bytes a page header's decoding takes. It
-// reads one byte at a time from a buffer, so that it takes no more than
-// the header.
-type countingReader struct {
-	r *bufio.Reader
-	n int64
-}
+// maxPageHeader is the longest page header accepted (its statistics may
+// hold a long string value).
+const maxPageHeader = 16 << 20
 
-func (c *countingReader) Read(p []byte) (int, error) {
-	if len(p) == 0 {
-		return 0, nil
+// readPageHeader decodes the page header at byte off of r, which ends at
+// end at the latest, and returns it with its length. It reads 4 KiB of the
+// chunk, more while the header goes on (up to maxPageHeader), into *buf,
+// which it reuses; the header's lengths are checked against those bytes
+// before it is decoded, as the decoder allocates them before reading.
+func readPageHeader(r io.ReaderAt, off, end int64, buf *[]byte) (h format.PageHeader, n int64, err error) {
+	for want := int64(4096); ; want *= 2 {
+		want = min(want, end-off, maxPageHeader)
+		if int64(cap(*buf)) < want {
+			*buf = make([]byte, want)
+		}
+		b := (*buf)[:want]
+		if _, err := r.ReadAt(b, off); err != nil && !(err == io.EOF && int64(len(b)) == end-off) {
+			return h, 0, err
+		}
+		size, err := thriftStructLen(b)
+		if err != nil {
+			if (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)) && want < min(end-off, maxPageHeader) {
+				continue
+			}
+			return h, 0, err
+		}
+		var compact thrift.CompactProtocol
+		if err := thrift.NewDecoder(compact.NewReaderFromBytes(b[:size])).Decode(&h); err != nil {
+			return h, 0, err
+		}
+		return h, int64(size), nil
 	}
-	b, err := c.r.ReadByte()
-	if err != nil {
-		return 0, err
-	}
-	p[0] = b
-	c.n++
-	return 1, nil
-}
-
-func (c *countingReader) ReadByte() (byte, error) {
-	b, err := c.r.ReadByte()
-	if err == nil {
-		c.n++
-	}
-	return b, err
 }
 
 // recoverDamage turns a panic of the Parquet decoder, on a damaged file,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"os"
 
 	"github.com/embedclassify/embedclassify/lib/frame"
 	"github.com/embedclassify/embedclassify/lib/newsgroups"
@@ -83,4 +84,26 @@ func ExampleStripFooters() {
 func ExampleStripQuotes() {
 	fmt.Printf("%q\n", newsgroups.StripQuotes("In article <1@x> bob writes:\n> Is it delayed?\nNo, it is on time."))
 	// Output: "No, it is on time."
+}
+
+// Write exports documents as `embedclassify data` does; Head keeps the
+// first documents of each group.
+func ExampleWrite() {
+	ds, err := newsgroups.Load(context.Background(), newsgroups.Options{Path: "testdata/tiny-bydate.tar.gz"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	head := ds.Head(1)
+	texts := make([]string, head.Len())
+	for i := range texts {
+		texts[i] = fmt.Sprintf("text of %s", head.Filenames[i])
+	}
+	if err := newsgroups.Write(context.Background(), os.Stdout, newsgroups.CSV, head, texts); err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// file,label,class,text
+	// comp.graphics/38001,0,comp.graphics,text of comp.graphics/38001
+	// sci.space/61002,2,sci.space,text of sci.space/61002
+	// sci.med/59001,1,sci.med,text of sci.med/59001
 }

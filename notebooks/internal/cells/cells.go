@@ -34,7 +34,7 @@ import (
 
 // files holds the notebooks' folders; a new notebook adds its folder here.
 //
-//go:embed classify_text_with_embeddings
+//go:embed classify_text_with_embeddings classify_your_own_texts
 var files embed.FS
 
 // Names returns the names of the notebooks, the folders of this package.

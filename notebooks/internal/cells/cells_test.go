@@ -12,7 +12,10 @@ import (
 	"github.com/embedclassify/embedclassify/internal/ipynb"
 )
 
-const tutorialDir = "classify_text_with_embeddings"
+const (
+	tutorialDir = "classify_text_with_embeddings"
+	ownTextsDir = "classify_your_own_texts"
+)
 
 func tutorialCells(t *testing.T) []Cell {
 	t.Helper()
@@ -23,26 +26,34 @@ func tutorialCells(t *testing.T) []Cell {
 	return cells
 }
 
-// The committed notebook must hold exactly the cells the files describe
+// Each committed notebook must hold exactly the cells the files describe
 // (its outputs come from running it).
 func TestCommittedNotebookMatchesCells(t *testing.T) {
-	committed, err := ipynb.Read(filepath.Join("..", "..", FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := Notebook()
-	const fix = "\nRegenerate with `go run ./notebooks/internal/gen`, then run `go run ./kernelsetup --execute notebooks/" + FileName + "`."
-	if len(committed.Cells) != len(want.Cells) {
-		t.Fatalf("committed notebook has %d cells, the cell files %d.%s", len(committed.Cells), len(want.Cells), fix)
-	}
-	for i, c := range committed.Cells {
-		w := want.Cells[i]
-		if c.Type != w.Type || c.ID != w.ID || c.Source != w.Source {
-			t.Errorf("cell %d (%s) differs from its file (%s):\n got %s: %q\nwant %s: %q%s", i, c.ID, w.ID, c.Type, head(c.Source), w.Type, head(w.Source), fix)
-		}
-	}
-	if ks, _ := committed.Metadata["kernelspec"].(map[string]any); ks["name"] != "gonb" {
-		t.Errorf("kernelspec = %v, want the gonb kernel", committed.Metadata["kernelspec"])
+	for _, name := range Names() {
+		t.Run(name, func(t *testing.T) {
+			file := name + ".ipynb"
+			committed, err := ipynb.Read(filepath.Join("..", "..", file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := Build(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fix := "\nRegenerate with `go run ./notebooks/internal/gen " + name + "`, then run `go run ./kernelsetup --execute notebooks/" + file + "`."
+			if len(committed.Cells) != len(want.Cells) {
+				t.Fatalf("committed notebook has %d cells, the cell files %d.%s", len(committed.Cells), len(want.Cells), fix)
+			}
+			for i, c := range committed.Cells {
+				w := want.Cells[i]
+				if c.Type != w.Type || c.ID != w.ID || c.Source != w.Source {
+					t.Errorf("cell %d (%s) differs from its file (%s):\n got %s: %q\nwant %s: %q%s", i, c.ID, w.ID, c.Type, head(c.Source), w.Type, head(w.Source), fix)
+				}
+			}
+			if ks, _ := committed.Metadata["kernelspec"].(map[string]any); ks["name"] != "gonb" {
+				t.Errorf("kernelspec = %v, want the gonb kernel", committed.Metadata["kernelspec"])
+			}
+		})
 	}
 }
 
@@ -64,8 +75,10 @@ func allCells(t *testing.T) map[string][]Cell {
 		}
 		all[name] = cells
 	}
-	if len(all[tutorialDir]) == 0 {
-		t.Fatalf("no cells in %s", tutorialDir)
+	for _, dir := range []string{tutorialDir, ownTextsDir} {
+		if len(all[dir]) == 0 {
+			t.Fatalf("no cells in %s", dir)
+		}
 	}
 	return all
 }
@@ -184,6 +197,24 @@ func TestCellsReadLikeThePython(t *testing.T) {
 		}
 	}
 	t.Logf("%d lines of Go after %%%% in the tutorial's cells", total)
+}
+
+// Every Go cell of the own-texts notebook is one or two lines after %%,
+// and every one comes after a Markdown cell that says what it does.
+func TestOwnTextsCellsAreShort(t *testing.T) {
+	cells := allCells(t)[ownTextsDir]
+	for i, c := range cells {
+		if c.Type != ipynb.Code || !strings.HasSuffix(c.File, ".go") {
+			continue
+		}
+		_, body, _ := strings.Cut(c.Source, "%%\n")
+		if n := len(strings.Split(strings.TrimSpace(body), "\n")); body != "" && n > 2 {
+			t.Errorf("cell %s has %d lines after %%%%, want 1 or 2:\n%s", c.ID, n, body)
+		}
+		if i == 0 || cells[i-1].Type != ipynb.Markdown {
+			t.Errorf("cell %s: no Markdown cell before it", c.ID)
+		}
+	}
 }
 
 func TestGoCell(t *testing.T) {

@@ -2,10 +2,12 @@
 // cells (one folder per notebook), so that their text is reviewed and
 // changed as Go source and Markdown:
 //
-//	go run ./notebooks/internal/gen            # rewrite the notebooks (outputs cleared)
+//	go run ./notebooks/internal/gen [NAME ...]  # rewrite the notebooks (outputs cleared)
 //	go run ./kernelsetup --execute notebooks/classify_text_with_embeddings.ipynb
 //
-// The second command runs the notebook and saves its outputs. A test checks
+// With names (classify_your_own_texts, ...) it rewrites only those
+// notebooks, leaving the others' outputs as they are. The second command
+// runs the notebook and saves its outputs. A test checks
 // that the committed notebook's cells are the ones package cells holds.
 package main
 
@@ -14,6 +16,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/embedclassify/embedclassify/notebooks/internal/cells"
 )
@@ -21,7 +25,19 @@ import (
 func main() {
 	dir := flag.String("dir", "notebooks", "folder to write the notebooks into")
 	flag.Parse()
-	for _, name := range cells.Names() {
+	names := cells.Names()
+	for _, a := range flag.Args() {
+		if !slices.Contains(names, strings.TrimSuffix(a, ".ipynb")) {
+			fmt.Fprintf(os.Stderr, "gen: no notebook %q; the notebooks are %s\n", a, strings.Join(names, ", "))
+			os.Exit(2)
+		}
+	}
+	if flag.NArg() > 0 {
+		names = slices.DeleteFunc(names, func(n string) bool {
+			return !slices.Contains(flag.Args(), n) && !slices.Contains(flag.Args(), n+".ipynb")
+		})
+	}
+	for _, name := range names {
 		nb, err := cells.Build(name)
 		if err == nil {
 			path := filepath.Join(*dir, name+".ipynb")
