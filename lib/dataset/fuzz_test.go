@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -105,6 +106,39 @@ func FuzzJSONL(f *testing.F) {
 	f.Add([]byte("{\"text\":\"a\",\"label\":1,\"id\":2}\n{\"text\":\"\\ud800\",\"label\":\"x\"}\n[1]\n{\"text\":\"b\",\"label\":null}\n{bad\n"))
 	f.Add([]byte("{\"Text\":\"a\",\"LABEL\":\"b\"}\n{\"text\":\"a\",\"text\":\"\",\"label\":\"b\"}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) { checkStream(t, JSONL, data) })
+}
+
+// FuzzJSONLFastPath checks the fast JSON Lines decoder against the
+// general path: every line it takes, encoding/json reads alike.
+func FuzzJSONLFastPath(f *testing.F) {
+	for _, s := range []string{
+		`{"text":"a \"quoted\" \u00e9\ud83d\ude00 \\ \/ \b\f\n\r\t","label":"x","id":7}`,
+		`{"text":"t","label":-1.5e+3,"id":null,"other":{"a":[1,true,null,"s",{}],"b":[]}}`,
+		`{"text":"first","text":"second","label":false}`,
+		` { "label" : "l" , "text" : "t" } `,
+		`{"text":"t","label":"l","te\u0078t":"escaped key"}`,
+		`{"text":"\ud800","label":"x"}`,
+		`{"text":"t","label":01}`,
+		`{"text":"t","label":[1]}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		if bytes.ContainsAny(line, "\r\n") || !utf8.Valid(line) {
+			return // the line reader splits lines; invalid UTF-8 is refused before
+		}
+		opt := Options{IDColumn: "id"}
+		fast, ok := newFastDecoder(opt).decode(line, opt)
+		if !ok {
+			return
+		}
+		j := newJSONLReader("fuzz", bufio.NewReader(bytes.NewReader(line)), opt)
+		j.fast = nil
+		rec, err := j.next()
+		if err != nil || rec.Text != fast.Text || rec.Label != fast.Label || rec.ID != fast.ID {
+			t.Fatalf("fast path %+v; general path %+v, %v", fast, rec, err)
+		}
+	})
 }
 
 func FuzzLines(f *testing.F) {

@@ -5,11 +5,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"reflect"
 	"slices"
 	"strconv"
-	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -27,98 +24,6 @@ type jsonlReader struct {
 
 func newJSONLReader(name string, r *bufio.Reader, opt Options) *jsonlReader {
 	return &jsonlReader{name: name, lr: lineReader{name: name, r: r}, opt: opt, fast: newFastDecoder(opt)}
-}
-
-// fastDecoder decodes a line's text, label and id keys into a struct made
-// for them, letting encoding/json skip the other keys: twice as fast as a
-// map of every key. It only takes lines without problems; the general path
-// words the problems.
-type fastDecoder struct {
-	ptr   any // *struct{T *string; L, I json.RawMessage}
-	text  **string
-	label *json.RawMessage
-	id    *json.RawMessage
-}
-
-// newFastDecoder returns a fastDecoder for opt's columns, or nil when a
-// column's name cannot be a struct tag.
-func newFastDecoder(opt Options) *fastDecoder {
-	names := []string{opt.textColumn(), opt.labelColumn(), opt.IDColumn}
-	if opt.NoLabel {
-		names[1] = ""
-	}
-	seen := map[string]bool{}
-	var fields []reflect.StructField
-	for i, n := range names {
-		tag := n
-		if n == "" {
-			tag = "-"
-		} else if seen[strings.ToLower(n)] || !validTag(n) {
-			return nil
-		}
-		seen[strings.ToLower(n)] = true
-		typ := reflect.TypeFor[json.RawMessage]()
-		if i == 0 {
-			typ = reflect.TypeFor[*string]()
-		}
-		fields = append(fields, reflect.StructField{Name: string(rune('A' + i)), Type: typ, Tag: reflect.StructTag(`json:"` + tag + `"`)})
-	}
-	v := reflect.New(reflect.StructOf(fields))
-	return &fastDecoder{
-		ptr:   v.Interface(),
-		text:  v.Elem().Field(0).Addr().Interface().(**string),
-		label: v.Elem().Field(1).Addr().Interface().(*json.RawMessage),
-		id:    v.Elem().Field(2).Addr().Interface().(*json.RawMessage),
-	}
-}
-
-// validTag reports whether encoding/json takes s as a field name tag.
-func validTag(s string) bool {
-	for _, c := range s {
-		switch {
-		case strings.ContainsRune("!#$%&()*+-./:;<=>?@[]^_{|}~ ", c):
-		case !unicode.IsLetter(c) && !unicode.IsDigit(c):
-			return false
-		}
-	}
-	return s != ""
-}
-
-// decode returns the record of line b, and false when b has a problem.
-func (f *fastDecoder) decode(b []byte, opt Options) (Record, bool) {
-	*f.text, *f.label, *f.id = nil, nil, nil
-	if json.Unmarshal(b, f.ptr) != nil || *f.text == nil || checkValue("", **f.text, false) != "" {
-		return Record{}, false
-	}
-	r := Record{Text: **f.text}
-	var ok bool
-	if !opt.NoLabel {
-		if r.Label, ok = scalar(*f.label); !ok || checkValue("", r.Label, false) != "" {
-			return Record{}, false
-		}
-	}
-	if opt.IDColumn != "" && *f.id != nil {
-		if r.ID, ok = scalar(*f.id); !ok || checkValue("", r.ID, true) != "" {
-			return Record{}, false
-		}
-	}
-	return r, true
-}
-
-// scalar returns a JSON string's value, or a number's or boolean's text.
-func scalar(raw json.RawMessage) (string, bool) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || string(raw) == "null" || raw[0] == '{' || raw[0] == '[' {
-		return "", false
-	}
-	if raw[0] != '"' {
-		return string(raw), true
-	}
-	var s string
-	if json.Unmarshal(raw, &s) != nil {
-		return "", false
-	}
-	return s, true
 }
 
 func (j *jsonlReader) columns() []string { return j.keys }
