@@ -272,8 +272,9 @@ func (m *Model) Predict(x Frame) ([]int, error) {
 }
 
 // ConfusionMatrix draws the confusion matrix of the trained model on x:
-// rows are the true classes, columns the predicted ones.
-func (m *Model) ConfusionMatrix(x Frame) (*plots.Chart, error) {
+// rows are the true classes, columns the predicted ones. The options set
+// the title (the tutorial's by default) and the chart's other settings.
+func (m *Model) ConfusionMatrix(x Frame, opts ...plots.Option) (*plots.Chart, error) {
 	yHat, err := m.Predict(x)
 	if err != nil {
 		return nil, err
@@ -283,7 +284,7 @@ func (m *Model) ConfusionMatrix(x Frame) (*plots.Chart, error) {
 	if err != nil {
 		return nil, err
 	}
-	return plots.ConfusionMatrix(cm, f.Classes())
+	return plots.ConfusionMatrix(cm, f.Classes(), opts...)
 }
 
 // ClassificationReport returns the precision, recall and F1 of every class

@@ -148,7 +148,7 @@ func TrainTestSplit(df Frame, testFraction float64) (train, test Frame) {
 			d.Line[i] = i + 1
 		}
 		if small := dataset.SmallClasses(d, 2); len(small) > 0 {
-			return nil, fmt.Errorf("%d classes have fewer than 2 rows, too few to learn and test: %v; add examples, or leave these classes out", len(small), small)
+			return nil, fmt.Errorf("classes with fewer than 2 rows cannot be both learnt and tested: %v; add examples, or leave these classes out of the file", small)
 		}
 		tr, te, err := dataset.Split(d, testFraction, splitSeed)
 		if err != nil {

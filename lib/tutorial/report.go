@@ -169,7 +169,11 @@ func (r *Result) Charts() (history, confusion *plots.Chart, err error) {
 	if history, err = plots.History(r.History); err != nil {
 		return nil, nil, err
 	}
-	if confusion, err = plots.ConfusionMatrix(r.Confusion, r.Classes); err != nil {
+	var opts []plots.Option
+	if r.Data != nil { // the user's own texts, not the newsgroups
+		opts = append(opts, plots.WithTitle("Confusion matrix for the test set"))
+	}
+	if confusion, err = plots.ConfusionMatrix(r.Confusion, r.Classes, opts...); err != nil {
 		return nil, nil, err
 	}
 	return history, confusion, nil

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -210,5 +211,28 @@ func TestClassifierRecordsEmbedder(t *testing.T) {
 	other.Model += "-other-fit"
 	if err := CheckPair(m, other, ClassifierFile); err == nil || !strings.Contains(err.Error(), "different runs") {
 		t.Errorf("CheckPair with another embedder: %v, want an error saying the files come from different runs", err)
+	}
+}
+
+// The confusion matrix of a run on one's own file is titled for its test
+// set, not for the newsgroups.
+func TestConfusionTitle(t *testing.T) {
+	r := tinyResult(t, 1)
+	for _, c := range []struct {
+		data *DataSource
+		want string
+	}{
+		{nil, "Confusion matrix for newsgroup test dataset"},
+		{&DataSource{TrainFile: "tickets.csv"}, "Confusion matrix for the test set"},
+	} {
+		r.Data = c.data
+		_, confusion, err := r.Charts()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := confusion.Text()
+		if !slices.Contains(got, c.want) || slices.ContainsFunc(got, func(s string) bool { return s != c.want && strings.HasPrefix(s, "Confusion matrix") }) {
+			t.Errorf("with data %+v: chart text %q, want the title %q", c.data, got, c.want)
+		}
 	}
 }

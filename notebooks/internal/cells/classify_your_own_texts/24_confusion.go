@@ -1,8 +1,11 @@
 package main
 
-import "github.com/embedclassify/embedclassify/lib/notebook"
+import (
+	"github.com/embedclassify/embedclassify/lib/notebook"
+	"github.com/embedclassify/embedclassify/plots"
+)
 
 func cellConfusion() {
-	notebook.Show(classifier.ConfusionMatrix(testEmbedded))
+	notebook.Show(classifier.ConfusionMatrix(testEmbedded, plots.WithTitle("Confusion matrix for the test texts")))
 	notebook.Show(classifier.ClassificationReport(testEmbedded))
 }
