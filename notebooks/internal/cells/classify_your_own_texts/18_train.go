@@ -6,11 +6,14 @@ import (
 	"github.com/embedclassify/embedclassify/lib/notebook"
 )
 
-var classifier = lesson.BuildClassificationModel(trainEmbedded, mlp.Logits).Compile(lesson.Compile{
+// compiled is the loss, the optimizer and the metrics, the tutorial's.
+var compiled = lesson.Compile{
 	Loss:      lesson.SparseCategoricalCrossentropy{FromLogits: true},
 	Optimizer: lesson.Adam{LearningRate: 0.001},
 	Metrics:   []string{"accuracy"},
-})
+}
+
+var classifier = lesson.BuildClassificationModel(trainEmbedded, mlp.Logits).Compile(compiled)
 
 var history = classifier.Fit(trainEmbedded, lesson.FitOptions{
 	ValidationData: testEmbedded,
