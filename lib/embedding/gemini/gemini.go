@@ -679,7 +679,7 @@ func (r *run) embedBatch(ctx context.Context, texts []string, sp span) ([][]floa
 		if errors.As(err, &apiErr) && apiErr.Code == http.StatusTooManyRequests {
 			e.refused.Add(1)
 			r.pacer.refused(sentAt)
-			r.pacer.learn(e.clk.Now())
+			r.pacer.learn(e.clk.Now(), sentAt)
 			d, ok := serverDelay(err, hint, e.clk.Now())
 			if ok && d > e.maxWait {
 				return nil, fail(attempt, &quotaError{err, fmt.Sprintf("the service asked to wait %s, longer than the %s allowed (--max-wait)", roundDur(d), e.maxWait)})

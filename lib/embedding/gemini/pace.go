@@ -184,10 +184,15 @@ func (p *pacer) succeeded(at time.Time) {
 }
 
 // learn paces a run that had no requests-per-minute quota to the number of
-// requests that succeeded during the last window, after the service
-// refused one for quota: a service that refuses the 21st request of a
-// minute gets 20 a minute from then on. It returns the learned quota, or 0.
-func (p *pacer) learn(now time.Time) int {
+// requests the service accepted during the last window, after it refused
+// the one sent at refused for quota: the requests sent before that one
+// and not refused, those that succeeded and those still in flight (they
+// most likely will). It learns only when some request of the window
+// succeeded: refusals alone (a storm) say nothing of the quota. A service
+// that refuses the 21st request of a minute gets 20 a minute from then on;
+// when one counted in flight is refused in turn, the quota is learned
+// again, lower. It returns the learned quota, or 0.
+func (p *pacer) learn(now, refused time.Time) int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.rpm > 0 && !p.learned {
@@ -199,7 +204,16 @@ func (p *pacer) learn(now time.Time) int {
 		i++
 	}
 	p.ok = p.ok[i:]
-	if n := len(p.ok); n > 0 && (p.rpm == 0 || n < p.rpm) {
+	if len(p.ok) == 0 {
+		return p.rpm
+	}
+	n := 0
+	for _, s := range p.sent {
+		if s.at.After(cut) && s.at.Before(refused) {
+			n++
+		}
+	}
+	if n > 0 && (p.rpm == 0 || n < p.rpm) {
 		p.rpm, p.learned = n, true
 	}
 	return p.rpm

@@ -57,3 +57,30 @@ func TestProbeHeldByPacerStillGoes(t *testing.T) {
 		t.Errorf("sent at %v, before the quota allowed it (%v)", sent, want)
 	}
 }
+
+// TestLearnQuota: after a refusal, a run without --rpm learns as its
+// quota the requests sent before the refused one and not refused: those
+// that succeeded and those still in flight. Refusals alone (a storm)
+// teach nothing.
+func TestLearnQuota(t *testing.T) {
+	start := time.Unix(1e9, 0)
+	at := func(i int) time.Time { return start.Add(time.Duration(i) * 100 * time.Millisecond) }
+	p := &pacer{clk: &stepClock{now: start}}
+	for i := range 24 {
+		p.record(at(i), 1)
+	}
+	if n := p.learn(at(24), at(20)); n != 0 {
+		t.Fatalf("learned %d from requests none of which succeeded", n)
+	}
+	for i := range 17 { // 17 answered, 3 in flight, then the 21st refused and 3 more in flight
+		p.succeeded(at(i))
+	}
+	p.refused(at(20))
+	if n := p.learn(at(24), at(20)); n != 20 {
+		t.Errorf("learned %d, want 20: the 17 answered and the 3 in flight before the refused one", n)
+	}
+	p.refused(at(19)) // one counted in flight was refused too
+	if n := p.learn(at(25), at(19)); n != 19 {
+		t.Errorf("learned %d after a second refusal, want 19", n)
+	}
+}
