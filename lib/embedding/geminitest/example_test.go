@@ -34,3 +34,25 @@ func Example() {
 	// 2 256 1
 	// 429 RESOURCE_EXHAUSTED
 }
+
+// An in-process server needs no network: the configuration it gives hands
+// the SDK's requests straight to it. Under testing/synctest its quota and
+// the SDK's timeouts run on the bubble's virtual clock.
+func ExampleNewInProcess() {
+	srv := geminitest.NewInProcess(geminitest.Options{RPM: 1, QuotaRetryInfo: true})
+	ctx := context.Background()
+	client, err := genai.NewClient(ctx, srv.ClientConfig("test-key"))
+	if err != nil {
+		panic(err)
+	}
+	_, err = client.Models.EmbedContent(ctx, "gemini-embedding-001", genai.Text("hello"), nil)
+	fmt.Println(err)
+	// The quota of one request a minute is spent.
+	_, err = client.Models.EmbedContent(ctx, "gemini-embedding-001", genai.Text("again"), nil)
+	fmt.Println(err.(genai.APIError).Code)
+	fmt.Println(srv.Stats().EmbedRequests, srv.Stats().Throttled)
+	// Output:
+	// <nil>
+	// 429
+	// 2 1
+}
