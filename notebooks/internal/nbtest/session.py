@@ -1,6 +1,6 @@
 """Runs notebook cells in one kernel session, as a person at Jupyter does.
 
-Used by notebook_test.go, which runs it with the Python that runs jupyter.
+Used by package nbtest (Session), which runs it with the Python that runs jupyter.
 Usage:
 
     session.py KERNEL_NAME FOLDER
