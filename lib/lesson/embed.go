@@ -119,11 +119,7 @@ func NewEmbedder(cfg selector.Config, train Frame) *notebook.Value[*Embedder] {
 // rest.
 func CreateEmbeddings(emb *notebook.Value[*Embedder], df Frame) Frame {
 	return notebook.Step("embedding the posts", func(ctx context.Context) (*frame.Frame, error) {
-		e, err := emb.Result()
-		if err != nil {
-			return nil, err
-		}
-		f, err := df.Result()
+		e, f, err := notebook.Results(emb, df)
 		if err != nil {
 			return nil, err
 		}

@@ -184,11 +184,7 @@ func TrainTestSplit(df Frame, testFraction float64) (train, test Frame) {
 // testing.
 func SplitCounts(train, test Frame) (Table, error) {
 	t := Table{Header: []string{"class", "training rows", "test rows"}}
-	tr, err := train.Result()
-	if err != nil {
-		return t, err
-	}
-	te, err := test.Result()
+	tr, te, err := notebook.Results(train, test)
 	if err != nil {
 		return t, err
 	}

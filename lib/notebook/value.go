@@ -131,6 +131,18 @@ func (v *Value[T]) Result() (T, error) {
 	return v.v, v.err
 }
 
+// Results returns the results of a and b, computing each if needed, or
+// the first of their errors.
+func Results[A, B any](a *Value[A], b *Value[B]) (A, B, error) {
+	x, err := a.Result()
+	if err != nil {
+		var y B
+		return x, y, err
+	}
+	y, err := b.Result()
+	return x, y, err
+}
+
 // FromCache reports whether the value was read back from the session's
 // cache rather than computed by this program; it computes the value first
 // if needed.

@@ -210,3 +210,21 @@ func TestFingerprint(t *testing.T) {
 		t.Errorf("a nil function: %v", err)
 	}
 }
+
+func TestResults(t *testing.T) {
+	memo(t)
+	useText(t)
+	runs := 0
+	a, b := counted(&runs, 2, 1), counted(&runs, 5, 1)
+	if x, y, err := Results(a, b); x != 2 || y != 5 || err != nil || runs != 2 {
+		t.Errorf("Results = %v, %v, %v after %d runs; want 2, 5, nil after 2", x, y, err, runs)
+	}
+	failed := Step("failing", func(context.Context) (float64, error) { return 0, errors.New("no data") }, "y")
+	later := counted(&runs, 9, 1)
+	if _, _, err := Results(failed, later); err == nil || !strings.Contains(err.Error(), "no data") || runs != 2 {
+		t.Errorf("Results with the first failing: %v after %d runs; want its error, the second not computed", err, runs)
+	}
+	if _, _, err := Results(b, failed); err == nil || !strings.Contains(err.Error(), "no data") {
+		t.Errorf("Results with the second failing: %v; want its error", err)
+	}
+}
