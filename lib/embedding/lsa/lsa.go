@@ -18,12 +18,22 @@
 //   - a text's weights are (1 + ln tf) · idf² with the smooth
 //     idf = ln((1+n)/(1+df)) + 1, L2-normalised (sublinear_tf=True, but
 //     the idf squared: see Config.IDFPower);
-//   - the n × V TF-IDF matrix of the training texts is reduced to 256
-//     components by randomized SVD (Halko, Martinsson and Tropp, 2011) with
-//     subspace iterations (TruncatedSVD(algorithm="randomized"));
+//   - the n × V TF-IDF matrix A of the n training texts is reduced to 256
+//     components, its top right singular vectors (TruncatedSVD);
 //   - a text's vector is its TF-IDF row projected on those components, each
 //     divided by its singular value (whitening: every component gets the
 //     same spread over the training texts), and L2-normalised.
+//
+// The SVD is computed in the space of the training texts, so that neither
+// the fit nor the model holds a vocabulary × components matrix (300,000 ×
+// 2048 for all of 20 Newsgroups): the top eigenvectors U and eigenvalues Λ
+// of the Gram matrix A·Aᵀ, never formed, are found by a randomized
+// eigensolver with subspace iterations (Halko, Martinsson and Tropp, 2011);
+// the right singular vectors are Aᵀ·U·Λ^(-1/2), so a text x projects on
+// them as (A·x)ᵀ·U·Λ^(-1/2): its similarity to each training text, through
+// the sparse term → text postings, times an n × components matrix. Save
+// writes exactly that (about 130 MB for all of 20 Newsgroups), and Load
+// reads it back without fitting anything.
 //
 // From LargeCorpus training texts on, the defaults change: 2048
 // components, half whitening and no character n-grams. Each choice was
@@ -46,7 +56,6 @@ import (
 	"slices"
 	"sort"
 
-	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -172,19 +181,32 @@ func (c Config) forCorpus(n int) Config {
 }
 
 // Model is a fitted LSA embedder. It is safe for concurrent use.
+//
+// It works in the space of its training texts: a text's vector is its
+// TF-IDF row's similarity to every training text (through the term → text
+// postings kept here) times the projection matrix, one row per training
+// text, that maps those similarities to the components. The model's size
+// thus grows with the training texts times the components, never with the
+// vocabulary times the components.
 type Model struct {
 	name  string
 	feat  features
 	dims  int
-	vocab map[uint64]int32 // term key → column
-	idf   []float64        // per column
-	basis []float32        // V × l, row-major: aᵀ·Q of the randomized SVD
-	l     int              // columns of basis
-	rot   []float64        // l × dims, row-major: basis·rot = right singular vectors
-	scale []float64        // per component, from Config.Whiten; nil: 1
 	nDocs int
-	cfg   Config   // as given to Fit, for Save
-	texts []string // the training texts, for Save
+	keys  []uint64         // per column: the term's key
+	vocab map[uint64]int32 // term key → column
+	idf   []float32        // per column
+	post  postings         // per column: the training texts with the term
+	proj  []float32        // nDocs × dims, row-major
+	cache termCache
+}
+
+// postings lists, for every term (column), the training texts that have it
+// and its weight in their normalised TF-IDF row.
+type postings struct {
+	ptr []int    // term j's entries are doc[ptr[j]:ptr[j+1]], increasing
+	doc []int32  // a training text
+	w   []float32 // the weight of the term in it
 }
 
 // ErrTooFewTexts is returned by Fit when the training texts share too few
@@ -192,9 +214,12 @@ type Model struct {
 var ErrTooFewTexts = errors.New("lsa: too few training texts with shared terms to fit a model")
 
 // Fit fits a model on texts: it counts their terms, keeps the vocabulary,
-// weighs the TF-IDF matrix and reduces it by a randomized truncated SVD.
+// weighs the TF-IDF matrix A, finds the top eigenvectors U and eigenvalues
+// Λ of the training texts' Gram matrix A·Aᵀ (the left singular vectors of
+// A, and its singular values squared) and keeps the projection
+// U·Λ^(-1/2) scaled by Config.Whiten. A new text's row x then projects on
+// the right singular vectors as (A·x)ᵀ·U·Λ^(-1/2): LSA's own fold-in.
 func Fit(ctx context.Context, texts []string, cfg Config) (*Model, error) {
-	orig := cfg
 	cfg = cfg.forCorpus(len(texts))
 	if len(texts) < 2 {
 		return nil, fmt.Errorf("%w: got %d, need at least 2", ErrTooFewTexts, len(texts))
@@ -208,7 +233,7 @@ func Fit(ctx context.Context, texts []string, cfg Config) (*Model, error) {
 	if len(terms) < 2 {
 		return nil, fmt.Errorf("%w: %d texts have %d terms in at least %d texts", ErrTooFewTexts, len(texts), len(terms), cfg.MinDF)
 	}
-	m := &Model{feat: feat, nDocs: len(texts), cfg: orig, texts: texts}
+	m := &Model{feat: feat, nDocs: len(texts)}
 	m.setIDF(terms, len(texts), cfg.IDFPower)
 	a := m.tfidf(docs)
 	docs = nil
@@ -216,12 +241,15 @@ func Fit(ctx context.Context, texts []string, cfg Config) (*Model, error) {
 	if k < 1 {
 		return nil, fmt.Errorf("%w: %d texts, %d terms", ErrTooFewTexts, a.rows, a.cols)
 	}
-	z, top, sigma, err := randomizedSVD(ctx, a, k, cfg.Oversample, cfg.PowerIters, cfg.Seed)
+	at := a.transpose()
+	lambda, u, err := topEigen(ctx, a, at, k, cfg.Oversample, cfg.PowerIters, cfg.Seed)
 	if err != nil {
 		return nil, err
 	}
-	m.setComponents(z, top, sigma, cfg.Whiten)
+	m.setProjection(lambda, u, cfg.Whiten)
+	m.setPostings(at)
 	m.name = fmt.Sprintf("lsa-tfidf-%dd-%s", m.dims, fingerprint(texts, cfg))
+	m.initCache()
 	return m, nil
 }
 
@@ -279,14 +307,24 @@ func vocabulary(docs []termCounts, cfg Config) []term {
 }
 
 // setIDF sets the vocabulary and the smooth idf of every term, raised to
-// power, for a corpus of n texts.
+// power, for a corpus of n texts. The idf is kept in float32, as saved.
 func (m *Model) setIDF(terms []term, n int, power float64) {
-	m.vocab = make(map[uint64]int32, len(terms))
-	m.idf = make([]float64, len(terms))
+	m.keys = make([]uint64, len(terms))
+	m.idf = make([]float32, len(terms))
 	for j, t := range terms {
-		m.vocab[t.key] = int32(j)
-		m.idf[j] = math.Pow(math.Log((1+float64(n))/(1+float64(t.df)))+1, power)
+		m.keys[j] = t.key
+		m.idf[j] = float32(math.Pow(math.Log((1+float64(n))/(1+float64(t.df)))+1, power))
 	}
+	m.vocab = vocabIndex(m.keys)
+}
+
+// vocabIndex returns the column of every key.
+func vocabIndex(keys []uint64) map[uint64]int32 {
+	v := make(map[uint64]int32, len(keys))
+	for j, k := range keys {
+		v[k] = int32(j)
+	}
+	return v
 }
 
 // tfidf returns the TF-IDF matrix of docs, one L2-normalised row per text.
@@ -310,32 +348,33 @@ func (m *Model) tfidf(docs []termCounts) *csr {
 	return a
 }
 
-// setComponents keeps the SVD's result: the basis z·top of the right
-// singular vectors, in float32, and the whitening scale of each component.
-func (m *Model) setComponents(z, top *mat.Dense, sigma []float64, whiten float64) {
-	k := len(sigma)
+// setProjection keeps the projection u·Λ^(-1/2), each component scaled by
+// (σ/σ₁)^(-whiten), in float32. Components whose eigenvalue is negligible
+// (the training texts span fewer directions than asked for) are zero.
+func (m *Model) setProjection(lambda []float64, u *mat.Dense, whiten float64) {
+	k := len(lambda)
 	m.dims = k
-	if whiten != 0 {
-		m.scale = make([]float64, k)
-		for i, s := range sigma {
-			if s > 0 {
-				m.scale[i] = math.Pow(s/sigma[0], -whiten)
-			}
+	factor := make([]float64, k)
+	s1 := math.Sqrt(max(lambda[0], 0))
+	for c, l := range lambda {
+		if s := math.Sqrt(max(l, 0)); s > 1e-6*s1 {
+			factor[c] = math.Pow(s/s1, -whiten) / s
 		}
 	}
-	zr := z.RawMatrix()
-	m.l = zr.Cols
-	m.basis = make([]float32, zr.Rows*zr.Cols)
-	for r := 0; r < zr.Rows; r++ {
-		for c, v := range zr.Data[r*zr.Stride : r*zr.Stride+zr.Cols] {
-			m.basis[r*zr.Cols+c] = float32(v)
+	m.proj = make([]float32, m.nDocs*k)
+	for d := 0; d < m.nDocs; d++ {
+		row := m.proj[d*k : (d+1)*k]
+		for c := range row {
+			row[c] = float32(u.At(d, c) * factor[c])
 		}
 	}
-	m.rot = make([]float64, m.l*k)
-	for r := 0; r < m.l; r++ {
-		for c := 0; c < k; c++ {
-			m.rot[r*k+c] = top.At(r, c)
-		}
+}
+
+// setPostings keeps at, the TF-IDF matrix's transpose, in float32.
+func (m *Model) setPostings(at *csr) {
+	m.post = postings{ptr: at.ptr, doc: at.ind, w: make([]float32, len(at.val))}
+	for i, v := range at.val {
+		m.post.w[i] = float32(v)
 	}
 }
 
@@ -344,7 +383,7 @@ func (m *Model) setComponents(z, top *mat.Dense, sigma []float64, whiten float64
 // vectors of different fits.
 func fingerprint(texts []string, cfg Config) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "lsa4|%g|%d|%d|%g|%d|%t|%d|%d|%d|%g|%d|%d|%d|", cfg.IDFPower, cfg.Dims, cfg.MinDF, cfg.MaxDF, cfg.MaxFeatures, cfg.Unigrams, cfg.CharMin, cfg.CharMax, cfg.TitleRepeat, cfg.Whiten, cfg.PowerIters, cfg.Oversample, cfg.Seed)
+	fmt.Fprintf(h, "lsa5|%g|%d|%d|%g|%d|%t|%d|%d|%d|%g|%d|%d|%d|", cfg.IDFPower, cfg.Dims, cfg.MinDF, cfg.MaxDF, cfg.MaxFeatures, cfg.Unigrams, cfg.CharMin, cfg.CharMax, cfg.TitleRepeat, cfg.Whiten, cfg.PowerIters, cfg.Oversample, cfg.Seed)
 	var n [8]byte
 	for _, t := range texts {
 		binary.LittleEndian.PutUint64(n[:], uint64(len(t)))
@@ -391,7 +430,7 @@ func (m *Model) weigh(tc termCounts) sparseRow {
 			continue
 		}
 		r.ind = append(r.ind, j)
-		r.val = append(r.val, (1+math.Log(float64(tc.counts[i])))*m.idf[j])
+		r.val = append(r.val, (1+math.Log(float64(tc.counts[i])))*float64(m.idf[j]))
 	}
 	sort.Sort(byColumn(r))
 	normalizeInPlace(r.val)
@@ -405,66 +444,6 @@ func (r byColumn) Less(i, j int) bool { return r.ind[i] < r.ind[j] }
 func (r byColumn) Swap(i, j int) {
 	r.ind[i], r.ind[j] = r.ind[j], r.ind[i]
 	r.val[i], r.val[j] = r.val[j], r.val[i]
-}
-
-// Embed returns the L2-normalised vector of every text, in order. A text
-// with no known term gets the zero vector. Embed never fails except when ctx
-// is cancelled.
-func (m *Model) Embed(ctx context.Context, texts []string) ([][]float32, error) {
-	out := make([][]float32, len(texts))
-	parallelRows(len(texts), func(lo, hi int) {
-		var buf []uint64
-		acc := make([]float64, m.l)
-		for i := lo; i < hi; i++ {
-			if (i-lo)%64 == 0 && ctx.Err() != nil {
-				return
-			}
-			buf = textKeys(buf[:0], texts[i], m.feat)
-			out[i] = m.project(m.weigh(countTerms(buf)), acc)
-		}
-	})
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// project returns the vector of a TF-IDF row: its projection on the
-// components, scaled by Config.Whiten and normalised; acc is scratch space
-// of length m.l.
-func (m *Model) project(r sparseRow, acc []float64) []float32 {
-	clear(acc)
-	for i, j := range r.ind {
-		w := r.val[i]
-		row := m.basis[int(j)*m.l : int(j+1)*m.l]
-		for c, v := range row {
-			acc[c] += w * float64(v)
-		}
-	}
-	k := m.dims
-	out := make([]float64, k)
-	for r, x := range acc {
-		if x == 0 {
-			continue
-		}
-		floats.AddScaled(out, x, m.rot[r*k:(r+1)*k])
-	}
-	if m.scale != nil {
-		floats.Mul(out, m.scale)
-	}
-	normalizeInPlace(out)
-	v := make([]float32, k)
-	for c, x := range out {
-		v[c] = float32(x)
-	}
-	return v
-}
-
-// normalizeInPlace scales v to unit norm, leaving the zero vector alone.
-func normalizeInPlace(v []float64) {
-	if n := floats.Norm(v, 2); n > 0 {
-		floats.Scale(1/n, v)
-	}
 }
 
 // Model returns the embedder's name: "lsa-tfidf-", the dimension and a

@@ -188,3 +188,35 @@ func BenchmarkQualityFullSplits(b *testing.B) {
 		})
 	}
 }
+
+// fitHeapLimit is the budget of the fit on all of 20 Newsgroups' training
+// texts: the high-water mark of the heap (live objects and garbage not yet
+// collected), well inside 'run --all''s 2 GiB.
+const fitHeapLimit = 1200 << 20
+
+// BenchmarkFitAll20 fits the embedder on all 11,314 training texts with the
+// defaults (2048 components) and fails when the fit's heap peaks above
+// fitHeapLimit: it reports the fit's time and that peak.
+//
+//	go test ./lib/embedding/lsa -run XXX -bench FitAll20 -benchtime 1x
+func BenchmarkFitAll20(b *testing.B) {
+	train, _ := loadFrames(b)
+	ctx := context.Background()
+	var m *lsa.Model
+	var err error
+	var peak uint64
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		peak = max(peak, lsa.PeakHeap(func() { m, err = lsa.Fit(ctx, train.Text, lsa.Config{}) }))
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	fit := time.Since(start) / time.Duration(b.N)
+	b.ReportMetric(fit.Seconds(), "fit-s")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+	b.Logf("%d texts, %d terms, %d dims: fit %v, heap peak %.0f MiB", len(train.Text), m.Terms(), m.Dim(), fit.Round(time.Millisecond), float64(peak)/(1<<20))
+	if peak > fitHeapLimit {
+		b.Errorf("the fit's heap peaked at %.0f MiB, over its budget of %d MiB", float64(peak)/(1<<20), fitHeapLimit>>20)
+	}
+}

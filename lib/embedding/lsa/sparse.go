@@ -2,7 +2,6 @@ package lsa
 
 import (
 	"context"
-	"math/rand/v2"
 	"runtime"
 	"slices"
 	"sync"
@@ -12,8 +11,8 @@ import (
 )
 
 // csr is a sparse matrix in compressed sparse row form. gonum has no sparse
-// matrix type; this is the small part of one that the fit needs: products
-// with a dense matrix, computed in parallel over rows.
+// matrix type; this is the small part of one that the fit needs: the
+// product of the Gram matrix a·aᵀ with a dense matrix, in parallel.
 type csr struct {
 	rows, cols int
 	ptr        []int     // row i's entries are ind[ptr[i]:ptr[i+1]]
@@ -43,25 +42,63 @@ func (a *csr) transpose() *csr {
 	return t
 }
 
-// mulDense sets dst = a·x, where x has a.cols rows and dst has a.rows rows.
-// Rows are computed in parallel; every row is summed in a fixed order, so the
-// result does not depend on scheduling.
-func (a *csr) mulDense(dst, x *mat.Dense) {
-	_, l := x.Dims()
-	xr := x.RawMatrix()
-	dr := dst.RawMatrix()
-	parallelRows(a.rows, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			row := dr.Data[i*dr.Stride : i*dr.Stride+l]
-			for c := range row {
-				row[c] = 0
-			}
-			for k := a.ptr[i]; k < a.ptr[i+1]; k++ {
-				j := int(a.ind[k])
-				floats.AddScaled(row, a.val[k], xr.Data[j*xr.Stride:j*xr.Stride+l])
-			}
+// gramBlockBytes bounds the memory of a gramScratch, the block of the
+// product aᵀ·y that gram holds (a variable so that tests can use several
+// blocks).
+var gramBlockBytes = 8 << 20
+
+// gramScratch is gram's scratch space, kept across calls.
+type gramScratch []float64
+
+// gram sets dst = a·aᵀ·y, where y and dst have a.rows rows, without ever
+// holding aᵀ·y whole (it has a row per term: 300,000 terms × 2058 columns
+// would be 4.9 GB): aᵀ·y is computed a block of terms at a time, in
+// parallel over terms, and added to dst in parallel over texts. Every sum
+// runs in a fixed order, so the result does not depend on scheduling. at is
+// a's transpose; scratch is reused across calls (it may be nil). It
+// returns ctx's error when cancelled.
+func gram(ctx context.Context, dst, y *mat.Dense, a, at *csr, scratch *gramScratch) error {
+	_, l := y.Dims()
+	yr, dr := y.RawMatrix(), dst.RawMatrix()
+	for i := 0; i < a.rows; i++ {
+		clear(dr.Data[i*dr.Stride : i*dr.Stride+l])
+	}
+	perBlock := max(1, gramBlockBytes/(8*l))
+	if n := min(perBlock, at.rows) * l; len(*scratch) < n {
+		*scratch = make([]float64, n)
+	}
+	block := *scratch
+	for j0 := 0; j0 < at.rows; j0 += perBlock {
+		if err := ctx.Err(); err != nil {
+			return err
 		}
-	})
+		j1 := min(j0+perBlock, at.rows)
+		// block = rows j0 to j1 of aᵀ·y.
+		parallelRows(j1-j0, func(lo, hi int) {
+			for j := j0 + lo; j < j0+hi; j++ {
+				row := block[(j-j0)*l : (j-j0+1)*l]
+				clear(row)
+				for p := at.ptr[j]; p < at.ptr[j+1]; p++ {
+					d := int(at.ind[p])
+					floats.AddScaled(row, at.val[p], yr.Data[d*yr.Stride:d*yr.Stride+l])
+				}
+			}
+		})
+		// dst += a[:, j0:j1]·block, each worker on its own texts.
+		parallelRows(a.rows, func(lo, hi int) {
+			for j := j0; j < j1; j++ {
+				texts := at.ind[at.ptr[j]:at.ptr[j+1]]
+				vals := at.val[at.ptr[j]:at.ptr[j+1]]
+				start, _ := slices.BinarySearch(texts, int32(lo))
+				row := block[(j-j0)*l : (j-j0+1)*l]
+				for k := start; k < len(texts) && int(texts[k]) < hi; k++ {
+					i := int(texts[k])
+					floats.AddScaled(dr.Data[i*dr.Stride:i*dr.Stride+l], vals[k], row)
+				}
+			}
+		})
+	}
+	return nil
 }
 
 // parallelRows calls f on contiguous ranges covering [0, n), one range per
@@ -85,50 +122,4 @@ func parallelRows(n int, f func(lo, hi int)) {
 		}()
 	}
 	wg.Wait()
-}
-
-// gaussianBlockBytes bounds the memory mulGaussian holds for its block of
-// Gaussian rows (a variable so that tests can use several blocks).
-var gaussianBlockBytes = 32 << 20
-
-// mulGaussian sets dst (a.rows × l) = a·Ω, where Ω is the a.cols × l matrix
-// of standard normal draws taken from rng row after row, as if Ω had been
-// filled in row-major order, without ever holding Ω: on a large vocabulary
-// Ω is the biggest matrix of the fit (300,000 terms × 2058 columns are
-// 4.9 GB). Ω is drawn a block of rows at a time, and every row of dst is
-// summed in increasing column order, as mulDense does, so the result is
-// exactly a.mulDense(dst, Ω). at is a's transpose. It stops early, leaving
-// dst incomplete, when ctx is cancelled; the caller checks ctx.
-func (a *csr) mulGaussian(ctx context.Context, dst *mat.Dense, at *csr, rng *rand.Rand) {
-	_, l := dst.Dims()
-	dr := dst.RawMatrix()
-	for i := 0; i < a.rows; i++ {
-		clear(dr.Data[i*dr.Stride : i*dr.Stride+l])
-	}
-	rowsPerBlock := max(1, gaussianBlockBytes/(8*l))
-	block := make([]float64, min(rowsPerBlock, a.cols)*l)
-	for j0 := 0; j0 < a.cols; j0 += rowsPerBlock {
-		if ctx.Err() != nil {
-			return
-		}
-		j1 := min(j0+rowsPerBlock, a.cols)
-		omega := block[:(j1-j0)*l]
-		for i := range omega {
-			omega[i] = rng.NormFloat64()
-		}
-		parallelRows(a.rows, func(lo, hi int) {
-			for j := j0; j < j1; j++ {
-				// The texts of term j, in increasing order; this worker's are
-				// those in [lo, hi).
-				texts := at.ind[at.ptr[j]:at.ptr[j+1]]
-				vals := at.val[at.ptr[j]:at.ptr[j+1]]
-				start, _ := slices.BinarySearch(texts, int32(lo))
-				row := omega[(j-j0)*l : (j-j0+1)*l]
-				for k := start; k < len(texts) && int(texts[k]) < hi; k++ {
-					i := int(texts[k])
-					floats.AddScaled(dr.Data[i*dr.Stride:i*dr.Stride+l], vals[k], row)
-				}
-			}
-		})
-	}
 }

@@ -44,33 +44,42 @@ func lowRankCSR(rng *rand.Rand, rows, cols int) (*csr, *mat.Dense) {
 	return a, &d
 }
 
-// TestRandomizedSVDAgainstGonum checks the randomized SVD against gonum's
-// exact mat.SVD on a small matrix: the same top singular values and, up to
-// sign, the same right singular vectors.
-func TestRandomizedSVDAgainstGonum(t *testing.T) {
-	const rows, cols, k = 40, 60, 6
+// TestTopEigenAgainstGonum checks the eigensolver against gonum's exact
+// mat.SVD on a small matrix a: the eigenvalues of a·aᵀ are a's singular
+// values squared, its eigenvectors a's left singular vectors (up to sign).
+// Both routes are checked: the randomized one and the exact one for few
+// texts.
+func TestTopEigenAgainstGonum(t *testing.T) {
+	const rows, cols = 60, 80
 	a, d := lowRankCSR(rand.New(rand.NewPCG(7, 8)), rows, cols)
 	var svd mat.SVD
 	if !svd.Factorize(d, mat.SVDThin) {
 		t.Fatal("mat.SVD did not converge")
 	}
-	wantSigma := svd.Values(nil)
-	var wantV mat.Dense
-	svd.VTo(&wantV)
-
-	z, top, sigma, err := randomizedSVD(context.Background(), a, k, 10, 4, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got mat.Dense
-	got.Mul(z, top) // cols × k: the right singular vectors
-	for c := 0; c < k; c++ {
-		if math.Abs(sigma[c]-wantSigma[c]) > 1e-9*wantSigma[0] {
-			t.Errorf("σ%d = %.12g, want %.12g", c, sigma[c], wantSigma[c])
-		}
-		dot := mat.Dot(got.ColView(c), wantV.ColView(c))
-		if math.Abs(math.Abs(dot)-1) > 1e-8 {
-			t.Errorf("right singular vector %d: |cos| with mat.SVD's = %.12f, want 1", c, math.Abs(dot))
-		}
+	sigma := svd.Values(nil)
+	var wantU mat.Dense
+	svd.UTo(&wantU)
+	for _, tc := range []struct {
+		name    string
+		k, p, q int
+	}{
+		{"randomized", 6, 10, 4},
+		{"exact", 20, 10, 4},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			lambda, u, err := topEigen(context.Background(), a, a.transpose(), tc.k, tc.p, tc.q, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for c := 0; c < tc.k; c++ {
+				if want := sigma[c] * sigma[c]; math.Abs(lambda[c]-want) > 1e-9*sigma[0]*sigma[0] {
+					t.Errorf("λ%d = %.12g, want σ² = %.12g", c, lambda[c], want)
+				}
+				dot := mat.Dot(u.ColView(c), wantU.ColView(c))
+				if math.Abs(math.Abs(dot)-1) > 1e-8 {
+					t.Errorf("eigenvector %d: |cos| with mat.SVD's left singular vector = %.12f, want 1", c, math.Abs(dot))
+				}
+			}
+		})
 	}
 }

@@ -1,0 +1,4 @@
+package lsa
+
+// PeakHeap is peakHeap, for the external tests.
+var PeakHeap = peakHeap
