@@ -103,12 +103,12 @@ type Config struct {
 	// components as in the vectors: components then follow the terms that
 	// tell topics apart rather than those frequent everywhere.
 	IDFPower float64
-	// PowerIters is the number of subspace iterations of the randomized SVD
-	// (default 4); Oversample the extra random directions it uses
-	// (default 10).
+	// PowerIters is the number of subspace iterations of the randomized
+	// eigensolver (default 4); Oversample the extra random directions it
+	// uses (default 10).
 	PowerIters int
 	Oversample int
-	// Seed seeds the random projection (default 0; any value gives a
+	// Seed seeds the random test matrix (default 0; any value gives a
 	// deterministic result).
 	Seed uint64
 }
@@ -204,8 +204,8 @@ type Model struct {
 // postings lists, for every term (column), the training texts that have it
 // and its weight in their normalised TF-IDF row.
 type postings struct {
-	ptr []int    // term j's entries are doc[ptr[j]:ptr[j+1]], increasing
-	doc []int32  // a training text
+	ptr []int     // term j's entries are doc[ptr[j]:ptr[j+1]], increasing
+	doc []int32   // a training text
 	w   []float32 // the weight of the term in it
 }
 

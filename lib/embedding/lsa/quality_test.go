@@ -191,7 +191,7 @@ func BenchmarkQualityFullSplits(b *testing.B) {
 
 // fitHeapLimit is the budget of the fit on all of 20 Newsgroups' training
 // texts: the high-water mark of the heap (live objects and garbage not yet
-// collected), well inside 'run --all''s 2 GiB.
+// collected), well inside the 2 GiB of a whole 'run --all'.
 const fitHeapLimit = 1200 << 20
 
 // BenchmarkFitAll20 fits the embedder on all 11,314 training texts with the
