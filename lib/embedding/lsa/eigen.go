@@ -23,12 +23,12 @@ import (
 // product (G's eigenvalue ratios stay far from float64's limit for the few
 // iterations used, so a single orthonormalisation at the end keeps the
 // subspace), then the Rayleigh–Ritz step: the small l × l problem Qᵀ·G·Q
-// solved exactly by a symmetric eigensolver. When l would be at least half
-// the number of texts, G is formed and decomposed exactly instead.
+// solved exactly by a symmetric eigensolver. When l would be the number of
+// texts, G is formed and decomposed exactly instead.
 func topEigen(ctx context.Context, a, at *csr, k, p, q int, seed uint64) (lambda []float64, u *mat.Dense, err error) {
 	n := a.rows
 	l := min(k+p, n)
-	if 2*l >= n {
+	if l >= n {
 		return exactEigen(ctx, a, at, k)
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x5eed_15a_0ff1ce))
