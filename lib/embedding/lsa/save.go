@@ -395,32 +395,21 @@ func (d *decoder) chunk(n, size int, put func([]byte)) {
 	}
 }
 
-func (d *decoder) u32s(n int) []uint32 {
-	out := make([]uint32, 0, min(n, 1<<16))
-	d.chunk(n, 4, func(b []byte) {
-		for i := 0; i < len(b); i += 4 {
-			out = append(out, binary.LittleEndian.Uint32(b[i:]))
+// values reads n values of size bytes each, decoded by conv.
+func values[T any](d *decoder, n, size int, conv func([]byte) T) []T {
+	out := make([]T, 0, min(n, 1<<16))
+	d.chunk(n, size, func(b []byte) {
+		for i := 0; i < len(b); i += size {
+			out = append(out, conv(b[i:]))
 		}
 	})
 	return out
 }
 
-func (d *decoder) u64s(n int) []uint64 {
-	out := make([]uint64, 0, min(n, 1<<16))
-	d.chunk(n, 8, func(b []byte) {
-		for i := 0; i < len(b); i += 8 {
-			out = append(out, binary.LittleEndian.Uint64(b[i:]))
-		}
-	})
-	return out
-}
+func (d *decoder) u32s(n int) []uint32 { return values(d, n, 4, binary.LittleEndian.Uint32) }
+
+func (d *decoder) u64s(n int) []uint64 { return values(d, n, 8, binary.LittleEndian.Uint64) }
 
 func (d *decoder) f32s(n int) []float32 {
-	out := make([]float32, 0, min(n, 1<<16))
-	d.chunk(n, 4, func(b []byte) {
-		for i := 0; i < len(b); i += 4 {
-			out = append(out, math.Float32frombits(binary.LittleEndian.Uint32(b[i:])))
-		}
-	})
-	return out
+	return values(d, n, 4, func(b []byte) float32 { return math.Float32frombits(binary.LittleEndian.Uint32(b)) })
 }
