@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"testing"
+
+	"github.com/embedclassify/embedclassify/internal/gemm32"
 )
 
 // TestAdamFirstStepByHand trains a fixed 2→2→2 network with plain logits on
@@ -208,10 +210,10 @@ func TestAdamStepsMatchReference(t *testing.T) {
 // through the same batches.
 func TestMiniBatchesMatchReference(t *testing.T) {
 	// With the vector kernels (where the CPU has them) and without.
-	for _, fma := range []bool{hasFMA, false} {
+	for _, fma := range []bool{gemm32.HasFMA, false} {
 		t.Run(fmt.Sprintf("fma=%v", fma), func(t *testing.T) {
-			defer func(v bool) { hasFMA = v }(hasFMA)
-			hasFMA = fma
+			defer func(v bool) { gemm32.HasFMA = v }(gemm32.HasFMA)
+			gemm32.HasFMA = fma
 			const in, hidden, classes, rows, batch = 150, 300, 4, 45, 12
 			x, y := synthetic(8, rows, in, classes, 0.3)
 			m, err := New(in, classes, Config{Hidden: hidden, BatchSize: batch, Epochs: 2, Patience: -1, Seed: 10})

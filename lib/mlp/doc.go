@@ -52,7 +52,7 @@
 // gonum.org/v1/gonum/blas/blas32, whose default implementation is gonum's
 // pure-Go sgemm, except the two that dominate training — the hidden layer
 // and the first kernel's gradient — which the pure-Go build computes with
-// its own AVX2/FMA kernels on CPUs that have them (matmul.go). Fit cuts
+// its own AVX2/FMA kernels on CPUs that have them (internal/gemm32). Fit cuts
 // every product and element-wise pass into tiles run on a fixed set of
 // worker goroutines, one per available CPU, and the training loop allocates
 // nothing per batch. Both kernels are stored transposed (one contiguous row

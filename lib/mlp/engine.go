@@ -5,6 +5,8 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
+
+	"github.com/embedclassify/embedclassify/internal/gemm32"
 )
 
 // Tile sizes for splitting the large products into tasks. With gonum's
@@ -80,9 +82,9 @@ func newEngine(m *Model, maxRows int, training bool) *engine {
 func (e *engine) close() { e.pool.stop() }
 
 // useKernels tells whether to compute the two large products with
-// gemmNT and gemmTN rather than blas32: in the pure-Go build, on CPUs with
+// gemm32.NT and gemm32.TN rather than blas32: in the pure-Go build, on CPUs with
 // AVX2 and FMA.
-func useKernels() bool { return pureGoBLAS && hasFMA }
+func useKernels() bool { return pureGoBLAS && gemm32.HasFMA }
 
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
@@ -130,7 +132,7 @@ func (e *engine) forwardTile(_, t int) {
 	for k0 := 0; k0 < m.in; k0 += tileK {
 		nk := min(tileK, m.in-k0)
 		if useKernels() {
-			gemmNT(nr, nc, nk, e.x[r0*m.in+k0:], m.in, m.w1t[c0*m.in+k0:], m.in, h, m.hidden)
+			gemm32.NT(nr, nc, nk, e.x[r0*m.in+k0:], m.in, m.w1t[c0*m.in+k0:], m.in, h, m.hidden)
 			continue
 		}
 		impl.Sgemm(blas.NoTrans, blas.Trans, nr, nc, nk,
@@ -300,7 +302,7 @@ func (e *engine) gradTile(worker, t int) {
 	for k0 := 0; k0 < m.in; k0 += gradInputs {
 		nk := min(gradInputs, m.in-k0)
 		if useKernels() {
-			gemmTN(nj, nk, e.rows, e.dh[j0:], m.hidden, e.x[k0:], m.in, g, nk)
+			gemm32.TN(nj, nk, e.rows, e.dh[j0:], m.hidden, e.x[k0:], m.in, g, nk)
 		} else {
 			for c := 0; c < nk; c += gemmMaxCols {
 				nc := min(gemmMaxCols, nk-c)
@@ -314,7 +316,7 @@ func (e *engine) gradTile(worker, t int) {
 			a.update(m.w1t[off:off+nk], g[j*nk:(j+1)*nk], a.m1[off:off+nk], a.v1[off:off+nk])
 		}
 		if fwd && useKernels() {
-			gemmNT(e.nextRows, nj, nk, e.next[k0:], m.in, m.w1t[j0*m.in+k0:], m.in, e.h[j0:], m.hidden)
+			gemm32.NT(e.nextRows, nj, nk, e.next[k0:], m.in, m.w1t[j0*m.in+k0:], m.in, e.h[j0:], m.hidden)
 		} else if fwd {
 			impl.Sgemm(blas.NoTrans, blas.Trans, e.nextRows, nj, nk,
 				1, e.next[k0:], m.in, m.w1t[j0*m.in+k0:], m.in,

@@ -8,6 +8,6 @@ package mlp
 func BLAS() string { return "gonum (pure Go)" }
 
 // pureGoBLAS is true in the pure-Go build, where the package computes its
-// two largest products with its own vector kernels (see matmul.go) when the
+// two largest products with the vector kernels of internal/gemm32 when the
 // CPU has them.
 const pureGoBLAS = true

@@ -1,9 +1,10 @@
-package mlp
+package gemm32
 
 import "golang.org/x/sys/cpu"
 
-// hasFMA tells whether the CPU runs the AVX2 and FMA matrix kernels.
-var hasFMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+// HasFMA tells whether the CPU runs the AVX2 and FMA kernels; tests switch
+// it off to check the plain Go sums.
+var HasFMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 //go:noescape
 func gemmTNFMA(c *float32, ldc int, n int, a *float32, lda int, units int, b *float32, ldb int, rows int)

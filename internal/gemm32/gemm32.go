@@ -1,16 +1,17 @@
-package mlp
-
-// The two products that dominate training get kernels of their own in the
-// pure-Go build: gonum's sgemm computes them with 4-wide SSE dot products
-// and axpys that read and write the output once per term, while these use
-// 8-wide fused multiply-adds (AVX2 and FMA, amd64) and keep blocks of the
-// output in registers. The engine calls gemmNT and gemmTN only when
-// useKernels says the CPU has those instructions; without them the
+// Package gemm32 holds two float32 matrix products with AVX2 and FMA
+// kernels (amd64) for the pure-Go build: gonum's sgemm computes them with
+// 4-wide SSE dot products and axpys that read and write the output once per
+// term, while these use 8-wide fused multiply-adds and keep blocks of the
+// output in registers. lib/mlp trains with them and lib/embedding/lsa
+// projects with them. Without those instructions (HasFMA false) the
 // functions compute the same sums in plain Go.
+//
+// The functions do not block for the caches: callers pass tiles that fit.
+package gemm32
 
-// gemmNT adds a·bᵀ to c: c[r·ldc+u] += Σ_i a[r·lda+i]·b[u·ldb+i] for
+// NT adds a·bᵀ to c: c[r·ldc+u] += Σ_i a[r·lda+i]·b[u·ldb+i] for
 // r < rows, u < units, i < k.
-func gemmNT(rows, units, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+func NT(rows, units, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
 	if rows == 0 || units == 0 || k == 0 {
 		return
 	}
@@ -19,7 +20,7 @@ func gemmNT(rows, units, k int, a []float32, lda int, b []float32, ldb int, c []
 	_ = b[(units-1)*ldb+k-1]
 	_ = c[(rows-1)*ldc+units-1]
 	k8, r4, u2 := k&^7, rows&^3, units&^1
-	if !hasFMA {
+	if !HasFMA {
 		k8, r4, u2 = 0, 0, 0
 	}
 	if k8 > 0 {
@@ -49,10 +50,10 @@ func gemmNT(rows, units, k int, a []float32, lda int, b []float32, ldb int, c []
 	}
 }
 
-// gemmTN sets c to aᵀ·b: c[u·ldc+i] = Σ_r a[r·lda+u]·b[r·ldb+i] for
+// TN sets c to aᵀ·b: c[u·ldc+i] = Σ_r a[r·lda+u]·b[r·ldb+i] for
 // u < units, i < n, r < rows, summing over r in order and skipping the
 // terms whose a value is zero (the hidden units ReLU switched off).
-func gemmTN(units, n, rows int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+func TN(units, n, rows int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
 	if units == 0 || n == 0 {
 		return
 	}
@@ -66,7 +67,7 @@ func gemmTN(units, n, rows int, a []float32, lda int, b []float32, ldb int, c []
 	_ = a[(rows-1)*lda+units-1]
 	_ = b[(rows-1)*ldb+n-1]
 	n64 := n &^ 63
-	if !hasFMA {
+	if !HasFMA {
 		n64 = 0
 	}
 	if n64 > 0 {

@@ -1,4 +1,4 @@
-package mlp
+package gemm32
 
 import (
 	"fmt"
@@ -7,11 +7,11 @@ import (
 	"testing"
 )
 
-// TestMatmulKernels checks gemmNT and gemmTN against float64 sums on shapes
+// TestKernels checks NT and TN against float64 sums on shapes
 // with and without the remainders the vector kernels leave to Go, on
 // matrices with leading dimensions wider than the product and with zeros
-// among gemmTN's coefficients, with the vector kernels and without.
-func TestMatmulKernels(t *testing.T) {
+// among TN's coefficients, with the vector kernels and without.
+func TestKernels(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 3))
 	fill := func(n int) []float32 {
 		s := make([]float32, n)
@@ -24,9 +24,9 @@ func TestMatmulKernels(t *testing.T) {
 		return s
 	}
 	shapes := [][3]int{{4, 2, 8}, {32, 64, 256}, {18, 64, 768}, {5, 3, 13}, {1, 1, 1}, {7, 9, 130}, {9, 5, 200}, {0, 4, 8}, {3, 0, 8}}
-	for _, fma := range []bool{hasFMA, false} {
-		defer func(v bool) { hasFMA = v }(hasFMA)
-		hasFMA = fma
+	for _, fma := range []bool{HasFMA, false} {
+		defer func(v bool) { HasFMA = v }(HasFMA)
+		HasFMA = fma
 		for _, sh := range shapes {
 			rows, units, k := sh[0], sh[1], sh[2]
 			t.Run(fmt.Sprintf("fma=%v/%dx%dx%d", fma, rows, units, k), func(t *testing.T) {
@@ -44,10 +44,10 @@ func TestMatmulKernels(t *testing.T) {
 						}
 					}
 				}
-				gemmNT(rows, units, k, a, lda, b, ldb, c, ldc)
-				checkClose(t, "gemmNT", c, want, k)
+				NT(rows, units, k, a, lda, b, ldb, c, ldc)
+				checkClose(t, "NT", c, want, k)
 
-				// gemmTN: c2 (units×k) = a2ᵀ·b2 with a2 rows×units, b2 rows×k.
+				// TN: c2 (units×k) = a2ᵀ·b2 with a2 rows×units, b2 rows×k.
 				lda2, ldb2, ldc2 := units+1, k+7, k+2
 				a2, b2 := fill(max(rows, 1)*lda2), fill(max(rows, 1)*ldb2)
 				c2 := fill(max(units, 1) * ldc2)
@@ -64,8 +64,8 @@ func TestMatmulKernels(t *testing.T) {
 						want2[u*ldc2+j] = s
 					}
 				}
-				gemmTN(units, k, rows, a2, lda2, b2, ldb2, c2, ldc2)
-				checkClose(t, "gemmTN", c2, want2, rows)
+				TN(units, k, rows, a2, lda2, b2, ldb2, c2, ldc2)
+				checkClose(t, "TN", c2, want2, rows)
 			})
 		}
 	}

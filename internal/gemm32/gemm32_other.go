@@ -1,14 +1,14 @@
 //go:build !amd64
 
-package mlp
+package gemm32
 
-// hasFMA is false: the vector matrix kernels exist for amd64 only.
-var hasFMA = false
+// HasFMA is false: the vector kernels exist for amd64 only.
+var HasFMA = false
 
 func gemmTNFMA(c *float32, ldc int, n int, a *float32, lda int, units int, b *float32, ldb int, rows int) {
-	panic("mlp: gemmTNFMA without amd64")
+	panic("gemm32: gemmTNFMA without amd64")
 }
 
 func dot4x2FMA(c *float32, ldc int, a *float32, lda int, b *float32, ldb int, k int) {
-	panic("mlp: dot4x2FMA without amd64")
+	panic("gemm32: dot4x2FMA without amd64")
 }
