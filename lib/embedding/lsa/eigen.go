@@ -2,7 +2,6 @@ package lsa
 
 import (
 	"context"
-	"errors"
 	"math"
 	"math/rand/v2"
 
@@ -13,9 +12,9 @@ import (
 
 // topEigen returns the k largest eigenvalues of the Gram matrix G = a·aᵀ
 // of the training texts, largest first, and their eigenvectors as the
-// columns of an a.rows × k matrix. G is never formed: every product with it
-// is two sparse products (see gram), so memory grows with the number of
-// texts times k, never with the vocabulary.
+// columns of a row-major a.rows × k float32 matrix. G is never formed:
+// every product with it is two sparse products (see gram), so memory grows
+// with the number of texts times k, never with the vocabulary.
 //
 // It is the randomized range finder of Halko, Martinsson and Tropp (2011),
 // algorithm 4.3 with q subspace iterations, on G: a Gaussian test matrix of
@@ -23,12 +22,18 @@ import (
 // product (G's eigenvalue ratios stay far from float64's limit for the few
 // iterations used, so a single orthonormalisation at the end keeps the
 // subspace), then the Rayleigh–Ritz step: the small l × l problem Qᵀ·G·Q
-// solved exactly by a symmetric eigensolver. When l would be the number of
-// texts, G is formed and decomposed exactly instead.
-func topEigen(ctx context.Context, a, at *csr, k, p, q int, seed uint64) (lambda []float64, u *mat.Dense, err error) {
+// solved exactly by a symmetric eigensolver. The products with the
+// orthonormal Q, Qᵀ·(G·Q) and Q times the small problem's eigenvectors,
+// are made in float32 with the vector kernels of internal/gemm32: their
+// rounding, relative 1e-6, is far below what the approximation itself
+// leaves. When l would be half the number of texts or more, G is formed
+// and decomposed exactly instead: for so few texts that is as quick, and
+// the randomized approximation of the last components, which are then most
+// of the texts' directions, is coarse.
+func topEigen(ctx context.Context, a, at *csr, k, p, q int, seed uint64) (lambda []float64, u []float32, err error) {
 	n := a.rows
 	l := min(k+p, n)
-	if l >= n {
+	if 2*l >= n {
 		return exactEigen(ctx, a, at, k)
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x5eed_15a_0ff1ce))
@@ -50,28 +55,35 @@ func topEigen(ctx context.Context, a, at *csr, k, p, q int, seed uint64) (lambda
 	if err := gram(ctx, z, y, a, at, &scratch); err != nil {
 		return nil, nil, err
 	}
-	var m mat.Dense
-	m.Mul(y.T(), z) // Qᵀ·G·Q
-	vals, w, err := symEigen(&m)
+	scratch = gramScratch{}
+	y32, z32 := to32(y.RawMatrix().Data), to32(z.RawMatrix().Data)
+	y, z = nil, nil
+	m := mulTN32(y32, z32, n, l, l) // Qᵀ·G·Q
+	z32 = nil
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	vals, vecs, err := symEigen(mat.NewDense(l, l, m))
 	if err != nil {
 		return nil, nil, err
 	}
-	// The top k of vals and w, largest first; z's storage is free again.
-	top := mat.NewDense(l, k, nil)
+	// The top k of vals and vecs, largest first.
+	top := make([]float32, k*l)
 	lambda = make([]float64, k)
 	for c := 0; c < k; c++ {
 		lambda[c] = vals[l-1-c]
-		top.SetCol(c, mat.Col(nil, l-1-c, w))
+		for i, v := range vecs[(l-1-c)*l : (l-c)*l] {
+			top[c*l+i] = float32(v)
+		}
 	}
-	fixSigns(top)
-	u = z.Slice(0, n, 0, k).(*mat.Dense)
-	u.Mul(y, top)
+	u = mulNT32(y32, top, n, l, k)
+	fixSigns(u, n, k)
 	return lambda, u, nil
 }
 
 // exactEigen returns the k largest eigenvalues of a·aᵀ and their
 // eigenvectors, forming the matrix: for a few thousand texts at most.
-func exactEigen(ctx context.Context, a, at *csr, k int) ([]float64, *mat.Dense, error) {
+func exactEigen(ctx context.Context, a, at *csr, k int) ([]float64, []float32, error) {
 	n := a.rows
 	id := mat.NewDense(n, n, nil)
 	for i := 0; i < n; i++ {
@@ -81,53 +93,49 @@ func exactEigen(ctx context.Context, a, at *csr, k int) ([]float64, *mat.Dense, 
 	if err := gram(ctx, g, id, a, at, new(gramScratch)); err != nil {
 		return nil, nil, err
 	}
-	vals, w, err := symEigen(g)
+	vals, vecs, err := symEigen(g)
 	if err != nil {
 		return nil, nil, err
 	}
-	u := mat.NewDense(n, k, nil)
+	u := make([]float32, n*k)
 	lambda := make([]float64, k)
 	for c := 0; c < k; c++ {
 		lambda[c] = vals[n-1-c]
-		u.SetCol(c, mat.Col(nil, n-1-c, w))
+		for i, v := range vecs[(n-1-c)*n : (n-c)*n] {
+			u[i*k+c] = float32(v)
+		}
 	}
-	fixSigns(u)
+	fixSigns(u, n, k)
 	return lambda, u, nil
 }
 
-// symEigen returns the eigenvalues (ascending) and eigenvectors of the
-// symmetric part of the square matrix m.
-func symEigen(m *mat.Dense) ([]float64, *mat.Dense, error) {
-	l, _ := m.Dims()
-	s := mat.NewSymDense(l, nil)
-	for i := 0; i < l; i++ {
-		for j := i; j < l; j++ {
-			s.SetSym(i, j, (m.At(i, j)+m.At(j, i))/2)
-		}
+// to32 returns x in float32.
+func to32(x []float64) []float32 {
+	y := make([]float32, len(x))
+	for i, v := range x {
+		y[i] = float32(v)
 	}
-	var eig mat.EigenSym
-	if !eig.Factorize(s, true) {
-		return nil, nil, errors.New("lsa: the eigendecomposition did not converge")
-	}
-	var w mat.Dense
-	eig.VectorsTo(&w)
-	return eig.Values(nil), &w, nil
+	return y
 }
 
-// fixSigns makes the largest coefficient of every column positive, so that
-// results do not depend on the eigensolver's arbitrary choice of sign.
-func fixSigns(m *mat.Dense) {
-	r, c := m.Dims()
-	for j := 0; j < c; j++ {
-		best, sign := 0.0, 1.0
-		for i := 0; i < r; i++ {
-			if v := m.At(i, j); math.Abs(v) > best {
-				best, sign = math.Abs(v), math.Copysign(1, v)
+// fixSigns makes the largest coefficient of every column of the row-major
+// rows × cols matrix m positive, so that results do not depend on the
+// eigensolver's arbitrary choice of sign.
+func fixSigns(m []float32, rows, cols int) {
+	best := make([]float32, cols)
+	neg := make([]bool, cols)
+	for i := 0; i < rows; i++ {
+		for j, v := range m[i*cols : (i+1)*cols] {
+			if a := float32(math.Abs(float64(v))); a > best[j] {
+				best[j], neg[j] = a, v < 0
 			}
 		}
-		if sign < 0 {
-			for i := 0; i < r; i++ {
-				m.Set(i, j, -m.At(i, j))
+	}
+	for i := 0; i < rows; i++ {
+		row := m[i*cols : (i+1)*cols]
+		for j := range row {
+			if neg[j] {
+				row[j] = -row[j]
 			}
 		}
 	}

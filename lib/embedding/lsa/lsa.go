@@ -21,14 +21,16 @@
 //   - the n × V TF-IDF matrix A of the n training texts is reduced to 256
 //     components, its top right singular vectors (TruncatedSVD);
 //   - a text's vector is its TF-IDF row projected on those components, each
-//     divided by its singular value (whitening: every component gets the
-//     same spread over the training texts), and L2-normalised.
+//     divided by the square root of its singular value (half whitening:
+//     the components' spreads over the training texts are brought closer
+//     together), and L2-normalised.
 //
 // The SVD is computed in the space of the training texts, so that neither
 // the fit nor the model holds a vocabulary × components matrix (300,000 ×
 // 2048 for all of 20 Newsgroups): the top eigenvectors U and eigenvalues Λ
 // of the Gram matrix A·Aᵀ, never formed, are found by a randomized
-// eigensolver with subspace iterations (Halko, Martinsson and Tropp, 2011);
+// eigensolver with subspace iterations (Halko, Martinsson and Tropp, 2011),
+// or exactly when there are few texts;
 // the right singular vectors are Aᵀ·U·Λ^(-1/2), so a text x projects on
 // them as (A·x)ᵀ·U·Λ^(-1/2): its similarity to each training text, through
 // the sparse term → text postings, times an n × components matrix. Save
@@ -36,13 +38,16 @@
 // reads it back without fitting anything.
 //
 // From LargeCorpus training texts on, the defaults change: 2048
-// components, half whitening and no character n-grams. Each choice was
+// components and no character n-grams. Each choice was
 // kept because it raised the accuracy of the tutorial's classifier on
 // 20 Newsgroups; the package's quality test and benchmark measure it, and
 // the figures are in the repository's README.
 //
-// Dense algebra uses gonum (BLAS, LAPACK QR and a symmetric eigensolver);
-// the sparse products are done here, as gonum has no sparse matrices.
+// Dense algebra uses gonum (BLAS, LAPACK's QR and tridiagonal reduction)
+// and, for the products that dominate, the float32 vector kernels of
+// internal/gemm32; the sparse products and the tridiagonal eigensolver are
+// done here (see symEigen), as gonum has no sparse matrices and its
+// eigensolver is many times slower for the sizes needed here.
 package lsa
 
 import (
@@ -55,8 +60,6 @@ import (
 	"math"
 	"slices"
 	"sort"
-
-	"gonum.org/v1/gonum/mat"
 )
 
 // Config sets how a Model is fitted. The zero value gives the defaults,
@@ -91,9 +94,8 @@ type Config struct {
 	// negative: none).
 	TitleRepeat int
 	// Whiten scales component i by (σᵢ/σ₁)^(-Whiten) before the final
-	// normalisation (default 1, which gives every component the same spread
-	// over the training texts, or 0.5 from LargeCorpus texts on, as full
-	// whitening of a thousand components and more amplifies noisy ones;
+	// normalisation (default 0.5; 1 gives every component the same spread
+	// over the training texts, which amplifies the noisy last ones;
 	// negative: 0, LSA's own coordinates, dominated by the first
 	// components).
 	Whiten float64
@@ -114,11 +116,9 @@ type Config struct {
 }
 
 // LargeCorpus is the number of training texts from which the defaults
-// change for a large corpus: Dims 2048 instead of 256, half whitening
-// (Whiten 0.5 instead of 1: whitening thousands of components amplifies
-// noisy ones) and no character n-grams (words and word pairs are then
-// enough, and the SVD is about three times quicker). Set Dims, Whiten,
-// CharMin/CharMax to override.
+// change for a large corpus: Dims 2048 instead of 256 and no character
+// n-grams (words and word pairs are then enough, and the fit is about three
+// times quicker). Set Dims or CharMin/CharMax to override.
 const LargeCorpus = 5000
 
 // forCorpus returns c with its zero fields set to the defaults for a corpus
@@ -170,10 +170,8 @@ func (c Config) forCorpus(n int) Config {
 		c.TitleRepeat = 0
 	}
 	switch {
-	case c.Whiten == 0 && large:
-		c.Whiten = 0.5
 	case c.Whiten == 0:
-		c.Whiten = 1
+		c.Whiten = 0.5
 	case c.Whiten < 0:
 		c.Whiten = 0
 	}
@@ -349,9 +347,10 @@ func (m *Model) tfidf(docs []termCounts) *csr {
 }
 
 // setProjection keeps the projection u·Λ^(-1/2), each component scaled by
-// (σ/σ₁)^(-whiten), in float32. Components whose eigenvalue is negligible
+// (σ/σ₁)^(-whiten), in float32: u is row-major, a row per training text
+// and a column per component. Components whose eigenvalue is negligible
 // (the training texts span fewer directions than asked for) are zero.
-func (m *Model) setProjection(lambda []float64, u *mat.Dense, whiten float64) {
+func (m *Model) setProjection(lambda []float64, u []float32, whiten float64) {
 	k := len(lambda)
 	m.dims = k
 	factor := make([]float64, k)
@@ -361,11 +360,11 @@ func (m *Model) setProjection(lambda []float64, u *mat.Dense, whiten float64) {
 			factor[c] = math.Pow(s/s1, -whiten) / s
 		}
 	}
-	m.proj = make([]float32, m.nDocs*k)
+	m.proj = u
 	for d := 0; d < m.nDocs; d++ {
 		row := m.proj[d*k : (d+1)*k]
-		for c := range row {
-			row[c] = float32(u.At(d, c) * factor[c])
+		for c, v := range row {
+			row[c] = float32(float64(v) * factor[c])
 		}
 	}
 }

@@ -3,7 +3,6 @@ package lsa
 import (
 	"context"
 	"runtime"
-	"slices"
 	"sync"
 
 	"gonum.org/v1/gonum/floats"
@@ -44,30 +43,43 @@ func (a *csr) transpose() *csr {
 
 // gramBlockBytes bounds the memory of a gramScratch, the block of the
 // product aᵀ·y that gram holds (a variable so that tests can use several
-// blocks).
-var gramBlockBytes = 8 << 20
+// blocks). The block is also kept no larger than y itself (but at least
+// 8 MB), so that the fit's memory grows with the texts, never with the
+// vocabulary.
+var gramBlockBytes = 32 << 20
 
-// gramScratch is gram's scratch space, kept across calls.
-type gramScratch []float64
+// gramScratch is gram's scratch space, kept across calls: the block of
+// aᵀ·y, and a cursor per text into its row of a.
+type gramScratch struct {
+	block  []float64
+	cursor []int
+}
 
 // gram sets dst = a·aᵀ·y, where y and dst have a.rows rows, without ever
 // holding aᵀ·y whole (it has a row per term: 300,000 terms × 2058 columns
 // would be 4.9 GB): aᵀ·y is computed a block of terms at a time, in
-// parallel over terms, and added to dst in parallel over texts. Every sum
-// runs in a fixed order, so the result does not depend on scheduling. at is
-// a's transpose; scratch is reused across calls (it may be nil). It
-// returns ctx's error when cancelled.
+// parallel over terms, and added to dst in parallel over texts, text by
+// text so that each text's row of dst is read and written once per block.
+// Every sum runs in a fixed order (over terms or texts in increasing
+// order), so the result does not depend on scheduling. at is a's
+// transpose; scratch is reused across calls. It returns ctx's error when
+// cancelled.
 func gram(ctx context.Context, dst, y *mat.Dense, a, at *csr, scratch *gramScratch) error {
 	_, l := y.Dims()
 	yr, dr := y.RawMatrix(), dst.RawMatrix()
 	for i := 0; i < a.rows; i++ {
 		clear(dr.Data[i*dr.Stride : i*dr.Stride+l])
 	}
-	perBlock := max(1, gramBlockBytes/(8*l))
-	if n := min(perBlock, at.rows) * l; len(*scratch) < n {
-		*scratch = make([]float64, n)
+	perBlock := max(1, min(gramBlockBytes, max(8<<20, 8*a.rows*l))/(8*l))
+	if n := min(perBlock, at.rows) * l; len(scratch.block) < n {
+		scratch.block = make([]float64, n)
 	}
-	block := *scratch
+	block := scratch.block
+	if len(scratch.cursor) < a.rows {
+		scratch.cursor = make([]int, a.rows)
+	}
+	cursor := scratch.cursor[:a.rows]
+	copy(cursor, a.ptr[:a.rows])
 	for j0 := 0; j0 < at.rows; j0 += perBlock {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -84,17 +96,20 @@ func gram(ctx context.Context, dst, y *mat.Dense, a, at *csr, scratch *gramScrat
 				}
 			}
 		})
-		// dst += a[:, j0:j1]·block, each worker on its own texts.
+		// dst += a[:, j0:j1]·block, each worker on its own texts, each
+		// text's terms of the block in increasing order.
 		parallelRows(a.rows, func(lo, hi int) {
-			for j := j0; j < j1; j++ {
-				texts := at.ind[at.ptr[j]:at.ptr[j+1]]
-				vals := at.val[at.ptr[j]:at.ptr[j+1]]
-				start, _ := slices.BinarySearch(texts, int32(lo))
-				row := block[(j-j0)*l : (j-j0+1)*l]
-				for k := start; k < len(texts) && int(texts[k]) < hi; k++ {
-					i := int(texts[k])
-					floats.AddScaled(dr.Data[i*dr.Stride:i*dr.Stride+l], vals[k], row)
+			for i := lo; i < hi; i++ {
+				p, end := cursor[i], a.ptr[i+1]
+				if p == end || int(a.ind[p]) >= j1 {
+					continue
 				}
+				drow := dr.Data[i*dr.Stride : i*dr.Stride+l]
+				for ; p < end && int(a.ind[p]) < j1; p++ {
+					j := int(a.ind[p]) - j0
+					floats.AddScaled(drow, a.val[p], block[j*l:(j+1)*l])
+				}
+				cursor[i] = p
 			}
 		})
 	}

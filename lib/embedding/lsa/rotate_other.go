@@ -1,0 +1,10 @@
+//go:build !amd64
+
+package lsa
+
+// hasFMA is false: rotateFMA exists for amd64 only.
+var hasFMA = false
+
+func rotateFMA(x, y *float64, n int, c, s float64) {
+	panic("lsa: rotateFMA without amd64")
+}
