@@ -34,7 +34,7 @@
 // the right singular vectors are Aᵀ·U·Λ^(-1/2), so a text x projects on
 // them as (A·x)ᵀ·U·Λ^(-1/2): its similarity to each training text, through
 // the sparse term → text postings, times an n × components matrix. Save
-// writes exactly that (about 130 MB for all of 20 Newsgroups), and Load
+// writes exactly that (120 MB for all of 20 Newsgroups), and Load
 // reads it back without fitting anything.
 //
 // From LargeCorpus training texts on, the defaults change: 2048

@@ -14,8 +14,10 @@ import (
 	"strings"
 )
 
-// The saved form of a Model, gzip-compressed (gzip's CRC-32 checks it
-// whole), little-endian:
+// The saved form of a Model, in gzip's framing (its CRC-32 checks it
+// whole) but stored rather than compressed: the float32 values, most of the
+// file, hardly compress, and inflating them was most of the time Load
+// took. Little-endian:
 //
 //	magic    "embedclassify lsa\n"
 //	version  uint32 (saveVersion)
@@ -50,12 +52,12 @@ const (
 // or a damaged or truncated model.
 var ErrFormat = errors.New("lsa: not a usable saved embedder")
 
-// Save writes the fitted model to w, gzip-compressed: the vocabulary, its
+// Save writes the fitted model to w, gzip-framed: the vocabulary, its
 // idf, the training texts' TF-IDF weights (as term → text postings) and the
 // projection matrix, all in float32, which is what the model computes
 // with. Load restores it exactly; nothing is fitted again.
 func (m *Model) Save(w io.Writer) error {
-	zw, err := gzip.NewWriterLevel(w, gzip.BestSpeed)
+	zw, err := gzip.NewWriterLevel(w, gzip.NoCompression)
 	if err != nil {
 		return err
 	}
