@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"gonum.org/v1/gonum/floats"
@@ -153,6 +154,83 @@ func TestSymEigenAgainstGonum(t *testing.T) {
 			}
 			if worst > 1e-12*scale*float64(n) || worstOrth > 1e-12*float64(n) {
 				t.Errorf("largest residual |m·v - λ·v| = %g, largest |vᵢ·vⱼ - δᵢⱼ| = %g", worst, worstOrth)
+			}
+		})
+	}
+}
+
+// TestFoldInMatchesVocabularySVD checks the document-space route end to
+// end against the textbook one: a text's vector must be its TF-IDF row
+// projected on the right singular vectors of the training texts' TF-IDF
+// matrix (gonum's mat.SVD of it, dense, vocabulary-wide), each component
+// scaled by (σ/σ₁)^(-Whiten), and normalised, up to each component's sign,
+// through both of Embed's routes (few texts, and a batch).
+func TestFoldInMatchesVocabularySVD(t *testing.T) {
+	ctx := context.Background()
+	for _, whiten := range []float64{0.5, 1, -1} {
+		t.Run(fmt.Sprint("whiten=", whiten), func(t *testing.T) {
+			m, err := Fit(ctx, corpus, Config{Dims: 3, MinDF: 1, Whiten: whiten})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := max(whiten, 0)
+			docs, err := countAll(ctx, corpus, m.feat)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := m.tfidf(docs)
+			d := mat.NewDense(a.rows, a.cols, nil)
+			for i := 0; i < a.rows; i++ {
+				for p := a.ptr[i]; p < a.ptr[i+1]; p++ {
+					d.Set(i, int(a.ind[p]), a.val[p])
+				}
+			}
+			var svd mat.SVD
+			if !svd.Factorize(d, mat.SVDThin) {
+				t.Fatal("mat.SVD did not converge")
+			}
+			sigma := svd.Values(nil)
+			var u, v mat.Dense
+			svd.UTo(&u)
+			svd.VTo(&v)
+			k := m.Dim()
+			// The sign of each component: the model's projection column is
+			// its left singular vector times a positive factor.
+			sign := make([]float64, k)
+			for c := 0; c < k; c++ {
+				var s float64
+				for i := 0; i < m.nDocs; i++ {
+					s += float64(m.proj[i*k+c]) * u.At(i, c)
+				}
+				sign[c] = math.Copysign(1, s)
+			}
+			texts := append(slices.Clone(probe), corpus[0], corpus[4])
+			batch := slices.Repeat(texts, smallBatch)
+			few, err := m.Embed(ctx, texts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			many, err := m.Embed(ctx, batch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, text := range texts {
+				r := m.weigh(countTerms(textKeys(nil, text, m.feat)))
+				want := make([]float64, k)
+				for c := range want {
+					for p, j := range r.ind {
+						want[c] += r.val[p] * v.At(int(j), c)
+					}
+					want[c] *= sign[c] * math.Pow(sigma[c]/sigma[0], -w)
+				}
+				normalizeInPlace(want)
+				for route, got := range map[string][]float32{"few": few[i], "batch": many[i]} {
+					for c := range want {
+						if math.Abs(float64(got[c])-want[c]) > 1e-5 {
+							t.Fatalf("%q (%s): vector %v, want %v from the vocabulary-space SVD", text, route, got, want)
+						}
+					}
+				}
 			}
 		})
 	}
