@@ -1,11 +1,10 @@
 package newsgroups
 
 import (
-	"runtime"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
+	"github.com/embedclassify/embedclassify/internal/parallel"
 	"github.com/embedclassify/embedclassify/internal/wordchar"
 	"github.com/embedclassify/embedclassify/lib/frame"
 )
@@ -203,38 +202,10 @@ func PreprocessFrame(ds *Dataset) *frame.Frame {
 // all cores.
 func PreprocessAll(texts []string) []string {
 	out := make([]string, len(texts))
-	parallel(len(texts), func(i int) { out[i] = Preprocess(texts[i]) })
-	return out
-}
-
-// parallel calls fn(i) for i in [0, n) on GOMAXPROCS goroutines.
-func parallel(n int, fn func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	if workers <= 1 {
-		for i := range n {
-			fn(i)
+	parallel.Ranges(len(texts), 64, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			out[i] = Preprocess(texts[i])
 		}
-		return
-	}
-	const chunk = 64
-	var next int64
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for {
-				mu.Lock()
-				lo := int(next)
-				next += chunk
-				mu.Unlock()
-				if lo >= n {
-					return
-				}
-				for i := lo; i < min(lo+chunk, n); i++ {
-					fn(i)
-				}
-			}
-		})
-	}
-	wg.Wait()
+	})
+	return out
 }

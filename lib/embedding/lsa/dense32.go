@@ -1,6 +1,9 @@
 package lsa
 
-import "github.com/embedclassify/embedclassify/internal/gemm32"
+import (
+	"github.com/embedclassify/embedclassify/internal/gemm32"
+	"github.com/embedclassify/embedclassify/internal/parallel"
+)
 
 // Tiles of the float32 products: a tile of each operand stays in the
 // second-level cache while the kernels of internal/gemm32 sweep it.
@@ -17,7 +20,7 @@ const (
 func mulTN32(a, b []float32, n, la, lb int) []float64 {
 	out := make([]float64, la*lb)
 	tu, tc := (la+tileOuter-1)/tileOuter, (lb+tileOuter-1)/tileOuter
-	parallelRows(tu*tc, func(lo, hi int) {
+	parallel.Ranges(tu*tc, 0, func(lo, hi int) {
 		tmp := make([]float32, tileOuter*tileOuter)
 		for t := lo; t < hi; t++ {
 			u0, c0 := (t/tc)*tileOuter, (t%tc)*tileOuter
@@ -42,7 +45,7 @@ func mulTN32(a, b []float32, n, la, lb int) []float64 {
 func mulNT32(a, b []float32, n, l, k int) []float32 {
 	out := make([]float32, n*k)
 	tr, tu := (n+tileRows-1)/tileRows, (k+tileOuter-1)/tileOuter
-	parallelRows(tr*tu, func(lo, hi int) {
+	parallel.Ranges(tr*tu, 0, func(lo, hi int) {
 		for t := lo; t < hi; t++ {
 			r0, u0 := (t/tu)*tileRows, (t%tu)*tileOuter
 			nr, nu := min(tileRows, n-r0), min(tileOuter, k-u0)

@@ -5,6 +5,8 @@ import (
 	"sync"
 
 	"gonum.org/v1/gonum/floats"
+
+	"github.com/embedclassify/embedclassify/internal/parallel"
 )
 
 // termCacheBytes bounds the memory of a model's cached term rows.
@@ -72,7 +74,7 @@ func addScaled32(dst []float64, alpha float64, x []float32) {
 // in float rounding: small batches take another, equivalent route.
 func (m *Model) Embed(ctx context.Context, texts []string) ([][]float32, error) {
 	out := make([][]float32, len(texts))
-	parallelRows(len(texts), func(lo, hi int) {
+	parallel.Ranges(len(texts), 0, func(lo, hi int) {
 		var buf []uint64
 		acc := make([]float64, m.dims)
 		var sims []float64

@@ -60,6 +60,8 @@ import (
 	"math"
 	"slices"
 	"sort"
+
+	"github.com/embedclassify/embedclassify/internal/parallel"
 )
 
 // Config sets how a Model is fitted. The zero value gives the defaults,
@@ -254,7 +256,7 @@ func Fit(ctx context.Context, texts []string, cfg Config) (*Model, error) {
 // countAll returns the terms and counts of every text, in parallel.
 func countAll(ctx context.Context, texts []string, feat features) ([]termCounts, error) {
 	docs := make([]termCounts, len(texts))
-	parallelRows(len(texts), func(lo, hi int) {
+	parallel.Ranges(len(texts), 0, func(lo, hi int) {
 		var buf []uint64
 		for i := lo; i < hi; i++ {
 			if (i-lo)%256 == 0 && ctx.Err() != nil {
@@ -329,7 +331,7 @@ func vocabIndex(keys []uint64) map[uint64]int32 {
 func (m *Model) tfidf(docs []termCounts) *csr {
 	a := &csr{rows: len(docs), cols: len(m.idf), ptr: make([]int, len(docs)+1)}
 	rows := make([]sparseRow, len(docs))
-	parallelRows(len(docs), func(lo, hi int) {
+	parallel.Ranges(len(docs), 0, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			rows[i] = m.weigh(docs[i])
 		}

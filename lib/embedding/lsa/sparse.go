@@ -2,11 +2,11 @@ package lsa
 
 import (
 	"context"
-	"runtime"
-	"sync"
 
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/embedclassify/embedclassify/internal/parallel"
 )
 
 // csr is a sparse matrix in compressed sparse row form. gonum has no sparse
@@ -86,7 +86,7 @@ func gram(ctx context.Context, dst, y *mat.Dense, a, at *csr, scratch *gramScrat
 		}
 		j1 := min(j0+perBlock, at.rows)
 		// block = rows j0 to j1 of aᵀ·y.
-		parallelRows(j1-j0, func(lo, hi int) {
+		parallel.Ranges(j1-j0, 0, func(lo, hi int) {
 			for j := j0 + lo; j < j0+hi; j++ {
 				row := block[(j-j0)*l : (j-j0+1)*l]
 				clear(row)
@@ -98,7 +98,7 @@ func gram(ctx context.Context, dst, y *mat.Dense, a, at *csr, scratch *gramScrat
 		})
 		// dst += a[:, j0:j1]·block, each worker on its own texts, each
 		// text's terms of the block in increasing order.
-		parallelRows(a.rows, func(lo, hi int) {
+		parallel.Ranges(a.rows, 0, func(lo, hi int) {
 			for i := lo; i < hi; i++ {
 				p, end := cursor[i], a.ptr[i+1]
 				if p == end || int(a.ind[p]) >= j1 {
@@ -114,27 +114,4 @@ func gram(ctx context.Context, dst, y *mat.Dense, a, at *csr, scratch *gramScrat
 		})
 	}
 	return nil
-}
-
-// parallelRows calls f on contiguous ranges covering [0, n), one range per
-// available processor.
-func parallelRows(n int, f func(lo, hi int)) {
-	w := runtime.GOMAXPROCS(0)
-	if w > n {
-		w = n
-	}
-	if w <= 1 {
-		f(0, n)
-		return
-	}
-	var wg sync.WaitGroup
-	for k := 0; k < w; k++ {
-		lo, hi := n*k/w, n*(k+1)/w
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			f(lo, hi)
-		}()
-	}
-	wg.Wait()
 }

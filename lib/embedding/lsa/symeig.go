@@ -8,6 +8,8 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/lapack/gonum"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/embedclassify/embedclassify/internal/parallel"
 )
 
 // symEigen returns the eigenvalues of the symmetric part of the square
@@ -46,7 +48,7 @@ func symEigen(m *mat.Dense) ([]float64, []float64, error) {
 	// m = Q·T·Qᵀ with Q in a; the eigenvectors of m are Q times those of T.
 	// vt is Qᵀ: the rotations that diagonalise T act on its rows.
 	vt := make([]float64, l*l)
-	parallelRows(l, func(lo, hi int) {
+	parallel.Ranges(l, 0, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			for j := 0; j < l; j++ {
 				vt[j*l+i] = a[i*l+j]
@@ -175,7 +177,7 @@ func rotateRows(vt []float64, n, l, m int, cs, sn []float64) {
 		apply(0, blocks)
 		return
 	}
-	parallelRows(blocks, apply)
+	parallel.Ranges(blocks, 0, apply)
 }
 
 // rotate sets (x[k], y[k]) to (c·x[k] − s·y[k], s·x[k] + c·y[k]).
