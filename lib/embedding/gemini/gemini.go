@@ -43,8 +43,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/embedclassify/embedclassify/lib/embedding"
+	"golang.org/x/sync/errgroup"
 	"google.golang.org/genai"
+
+	"github.com/embedclassify/embedclassify/lib/embedding"
 )
 
 // Defaults of Config.
@@ -505,7 +507,8 @@ func (e *Embedder) plan(texts []string) (sent []string, spans []span, cut int) {
 // requests in flight, paced to the RPM and TPM quotas, and calls yield with
 // each finished batch (the vectors of texts[start:start+len(vecs)]), never
 // concurrently. The first failure (after retries) cancels the rest and is
-// returned; batches already yielded stay valid.
+// returned; batches already yielded stay valid, and a batch that arrives
+// after the failure is still yielded, unless yield itself failed.
 func (e *Embedder) EmbedEach(ctx context.Context, texts []string, yield func(start int, vecs [][]float32) error) error {
 	if err := CheckTexts(texts, nil); err != nil {
 		return err
@@ -525,58 +528,40 @@ func (e *Embedder) EmbedEach(ctx context.Context, texts []string, yield func(sta
 	if e.batchMode {
 		return e.embedBatchMode(ctx, sent, r, yield)
 	}
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-
-	jobs := make(chan span)
+	// One request per span, at most Concurrency at once; the first failure
+	// cancels the others (errgroup cancels with it as the cause).
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(e.conc)
 	var (
-		mu       sync.Mutex
-		firstErr error
+		mu      sync.Mutex // yield is never called concurrently
+		stopped bool       // a yield failed: call it no more
 	)
-	fail := func(err error) {
-		mu.Lock()
-		if firstErr == nil {
-			firstErr = err
-		}
-		mu.Unlock()
-		cancel(err)
-	}
-	var wg sync.WaitGroup
-	for w := 0; w < min(e.conc, len(spans)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for sp := range jobs {
-				vecs, err := r.embedBatch(ctx, sent[sp.start:sp.end], sp)
-				if err != nil {
-					fail(err)
-					continue
-				}
-				mu.Lock()
-				if firstErr == nil {
-					if err := yield(sp.start, vecs); err != nil {
-						firstErr = err
-						cancel(err)
-					} else {
-						r.finished(len(vecs))
-					}
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-feed:
 	for _, sp := range spans {
-		select {
-		case jobs <- sp:
-		case <-ctx.Done():
-			break feed
+		if gctx.Err() != nil {
+			break
 		}
+		g.Go(func() error {
+			vecs, err := r.embedBatch(gctx, sent[sp.start:sp.end], sp)
+			if err != nil {
+				return err
+			}
+			// Vectors received are handed on even when another batch has
+			// failed or the run was interrupted: they are paid for.
+			mu.Lock()
+			defer mu.Unlock()
+			if stopped {
+				return nil
+			}
+			if err := yield(sp.start, vecs); err != nil {
+				stopped = true
+				return err
+			}
+			r.finished(len(vecs))
+			return nil
+		})
 	}
-	close(jobs)
-	wg.Wait()
-	if firstErr != nil {
-		return firstErr
+	if err := g.Wait(); err != nil {
+		return err
 	}
 	if err := context.Cause(ctx); err != nil {
 		return fmt.Errorf("gemini: embedding stopped after %d of %d texts: %w", r.done.Load(), total, err)
