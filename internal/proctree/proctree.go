@@ -124,6 +124,7 @@ func (t *Tree) groupIDs() []int {
 // naming the survivors after a further Grace. Call it after the tree's
 // commands have started (or failed to).
 func (t *Tree) Kill() error {
+	var signalled []int // the marked processes signalled, to see them gone
 	signal := func(sig syscall.Signal) int {
 		n := 0
 		for _, g := range t.groupIDs() {
@@ -135,6 +136,9 @@ func (t *Tree) Kill() error {
 		for _, p := range pids {
 			if syscall.Kill(p, sig) == nil {
 				n++
+				if !slices.Contains(signalled, p) {
+					signalled = append(signalled, p)
+				}
 			}
 		}
 		return n
@@ -142,23 +146,26 @@ func (t *Tree) Kill() error {
 	if signal(syscall.SIGTERM) == 0 {
 		return nil
 	}
-	if t.waitGone(Grace) {
+	if t.waitGone(Grace, signalled) {
 		return nil
 	}
 	signal(syscall.SIGKILL)
-	if t.waitGone(Grace) {
+	if t.waitGone(Grace, signalled) {
 		return nil
 	}
 	pids, _ := t.Pids()
 	return fmt.Errorf("proctree: processes %v survived SIGKILL", pids)
 }
 
-// waitGone polls until the tree has no live process, for at most d.
-func (t *Tree) waitGone(d time.Duration) bool {
+// waitGone polls until the tree has no live process and every one of pids
+// has exited, for at most d. A process loses its environment (and so its
+// mark) early in its exit, before it has stopped running: Pids alone would
+// call it gone too soon.
+func (t *Tree) waitGone(d time.Duration, pids []int) bool {
 	deadline := time.Now().Add(d)
 	for {
-		pids, err := t.Pids()
-		if err == nil && len(pids) == 0 {
+		live, err := t.Pids()
+		if err == nil && len(live) == 0 && !slices.ContainsFunc(pids, running) {
 			return true
 		}
 		if time.Now().After(deadline) {
@@ -166,6 +173,17 @@ func (t *Tree) waitGone(d time.Duration) bool {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// running reports whether process pid exists and is not a zombie, by its
+// state in /proc (false where /proc cannot tell).
+func running(pid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	_, rest, _ := strings.Cut(string(b), ") ")
+	return rest != "" && rest[0] != 'Z' && rest[0] != 'X'
 }
 
 // ErrNoProc is returned by Marked where /proc cannot be read.

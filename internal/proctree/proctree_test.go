@@ -41,14 +41,7 @@ func TestMain(m *testing.M) {
 }
 
 // alive reports whether pid is a live process (not a zombie).
-func alive(pid int) bool {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return false
-	}
-	_, rest, _ := strings.Cut(string(b), ") ")
-	return !strings.HasPrefix(rest, "Z")
-}
+func alive(pid int) bool { return running(pid) }
 
 // startFamily starts a parent helper in tree and returns its child, which
 // lives in a session of its own.
@@ -89,9 +82,18 @@ func startFamily(t *testing.T, tree *Tree) (parent *exec.Cmd, child int) {
 func TestKillFindsOrphans(t *testing.T) {
 	tree := New()
 	parent, child := startFamily(t, tree)
-	pids, err := tree.Pids()
-	if err != nil {
-		t.Fatal(err)
+	// A process just started may not show its environment (its mark) for
+	// a moment, while it execs.
+	var pids []int
+	for range 100 {
+		var err error
+		if pids, err = tree.Pids(); err != nil {
+			t.Fatal(err)
+		}
+		if slices.Contains(pids, parent.Process.Pid) && slices.Contains(pids, child) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 	if !slices.Contains(pids, parent.Process.Pid) || !slices.Contains(pids, child) {
 		t.Fatalf("Pids() = %v, want the parent %d and its child %d", pids, parent.Process.Pid, child)
@@ -105,7 +107,9 @@ func TestKillFindsOrphans(t *testing.T) {
 		t.Fatal(err)
 	}
 	if alive(child) {
-		t.Errorf("child %d is still running after Kill", child)
+		b, _ := os.ReadFile("/proc/" + strconv.Itoa(child) + "/stat")
+		e, _ := os.ReadFile("/proc/" + strconv.Itoa(child) + "/environ")
+		t.Errorf("child %d is still running after Kill: %s (environ %d bytes)", child, b, len(e))
 	}
 	if pids, _ := tree.Pids(); len(pids) != 0 {
 		t.Errorf("Pids() after Kill = %v", pids)
