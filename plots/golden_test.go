@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -142,25 +143,38 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// TestRenderForReview writes the test charts at full size under -render.
-func TestRenderForReview(t *testing.T) {
-	if *renderDir == "" {
-		t.Skip("no -render directory given")
+// TestSaveEveryFormat saves every test chart at its default size in every
+// format and checks each file starts as its format does. With -render DIR
+// the files are kept in DIR, for a look.
+func TestSaveEveryFormat(t *testing.T) {
+	dir := *renderDir
+	if dir == "" {
+		dir = t.TempDir()
 	}
-	if err := os.MkdirAll(*renderDir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	magic := map[Format]string{PNG: "\x89PNG", SVG: "<?xml", PDF: "%PDF"}
 	for _, tc := range chartCases {
 		c, err := tc.build()
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, f := range Formats() {
-			path := filepath.Join(*renderDir, tc.name+"."+string(f))
+			path := filepath.Join(dir, tc.name+"."+string(f))
 			if err := c.Save(path); err != nil {
 				t.Fatal(err)
 			}
-			t.Logf("wrote %s", path)
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m, ok := magic[f]; !ok || !strings.HasPrefix(string(b), m) {
+				t.Errorf("%s: %d bytes starting %q, want a %s file", path, len(b), b[:min(len(b), 8)], f)
+			}
+			if *renderDir != "" {
+				t.Logf("wrote %s", path)
+			}
 		}
 	}
 }
