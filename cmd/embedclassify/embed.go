@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/embedclassify/embedclassify/internal/records"
 	"github.com/embedclassify/embedclassify/lib/embedding"
 	"github.com/embedclassify/embedclassify/lib/embedding/selector"
 	"github.com/embedclassify/embedclassify/lib/frame"
@@ -345,7 +346,8 @@ type vectorRecord struct {
 	Embedding []float32 `json:"embedding"`
 }
 
-func (r vectorRecord) csvRow(row []string) []string {
+// CSVRow implements records.Record: file, label, class, then the vector.
+func (r vectorRecord) CSVRow(row []string) []string {
 	row = append(row, r.File, strconv.Itoa(r.Label), r.Class)
 	for _, x := range r.Embedding {
 		row = append(row, strconv.FormatFloat(float64(x), 'g', -1, 32))
@@ -377,11 +379,11 @@ func writeVectors(ctx context.Context, w io.Writer, format string, f *frame.Fram
 	for j := range dim {
 		header = append(header, "e"+strconv.Itoa(j))
 	}
-	rw, err := newRecordWriter(w, format, header)
+	rw, err := records.NewWriter(w, format, header)
 	if err != nil {
 		return err
 	}
-	return rw.writeAll(ctx, len(vecs), func(i int) record {
+	return rw.WriteAll(ctx, len(vecs), func(i int) records.Record {
 		return vectorRecord{at(f.File, i), label(i), at(f.ClassName, i), vecs[i]}
 	})
 }

@@ -2,11 +2,11 @@ package newsgroups
 
 import (
 	"context"
-	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/embedclassify/embedclassify/internal/records"
 )
 
 // Record is one exported document, as Write writes it; the JSON field
@@ -18,10 +18,15 @@ type Record struct {
 	Text  string `json:"text"`
 }
 
+// CSVRow implements records.Record: file, label, class, text.
+func (r Record) CSVRow(row []string) []string {
+	return append(row, r.File, strconv.Itoa(r.Label), r.Class, r.Text)
+}
+
 // The export formats of Write.
 const (
-	JSONL = "jsonl" // JSON Lines: one Record object per line
-	CSV   = "csv"   // CSV with the header file,label,class,text
+	JSONL = records.JSONL // JSON Lines: one Record object per line
+	CSV   = records.CSV   // CSV with the header file,label,class,text
 )
 
 // Write writes the documents of ds to w in format (JSONL or CSV), one
@@ -37,39 +42,13 @@ func Write(ctx context.Context, w io.Writer, format string, ds *Dataset, texts [
 		}
 		return ""
 	}
-	var (
-		cw    *csv.Writer
-		write func(i int) error
-	)
-	switch format {
-	case CSV:
-		cw = csv.NewWriter(w)
-		if err := cw.Write([]string{"file", "label", "class", "text"}); err != nil {
-			return err
-		}
-		write = func(i int) error {
-			return cw.Write([]string{ds.Filenames[i], strconv.Itoa(ds.Target[i]), class(i), texts[i]})
-		}
-	case JSONL:
-		enc := json.NewEncoder(w)
-		enc.SetEscapeHTML(false)
-		write = func(i int) error { return enc.Encode(Record{ds.Filenames[i], ds.Target[i], class(i), texts[i]}) }
-	default:
-		return fmt.Errorf("newsgroups.Write: unknown format %q; the formats are %s and %s", format, JSONL, CSV)
+	rw, err := records.NewWriter(w, format, []string{"file", "label", "class", "text"})
+	if err != nil {
+		return fmt.Errorf("newsgroups.Write: %w", err)
 	}
-	for i := range texts {
-		if i%1024 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if err := write(i); err != nil {
-			return err
-		}
-	}
-	if cw != nil {
-		cw.Flush()
-		return cw.Error()
-	}
-	return nil
+	return rw.WriteAll(ctx, len(texts), func(i int) records.Record {
+		return Record{ds.Filenames[i], ds.Target[i], class(i), texts[i]}
+	})
 }
 
 // Head returns the first n documents of each group of ds, in ds's order
