@@ -392,11 +392,12 @@ func (e *Embedder) forget(ctx context.Context, j *batchJob) {
 	}
 }
 
-// jobKey hashes what a job's answer depends on: model, task type,
-// dimensions and the texts.
+// jobKey hashes what a job's answer depends on: the endpoint (a job
+// recorded against the fake server is never resumed against Google), model,
+// task type, dimensions and the texts.
 func (e *Embedder) jobKey(texts []string) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%d\x00", e.model, e.taskType, e.dims)
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%d\x00", e.Endpoint(), e.model, e.taskType, e.dims)
 	var n [8]byte
 	for _, t := range texts {
 		binary.LittleEndian.PutUint64(n[:], uint64(len(t)))

@@ -45,3 +45,27 @@ func TestEndpoint(t *testing.T) {
 		t.Errorf("endpointURL of a bad URL = %q, holds the secret", got)
 	}
 }
+
+// TestJobKeyHoldsEndpoint: a batch job recorded against one endpoint (the
+// fake server) is never resumed against another, for the same texts.
+func TestJobKeyHoldsEndpoint(t *testing.T) {
+	t.Setenv("GOOGLE_GEMINI_BASE_URL", "")
+	key := func(base string, dims int) string {
+		cc := genai.ClientConfig{APIKey: "k", Backend: genai.BackendGeminiAPI, HTTPOptions: genai.HTTPOptions{BaseURL: base}}
+		e, err := New(context.Background(), Config{ClientConfig: cc, Dims: dims})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e.jobKey([]string{"orbit", "rash"})
+	}
+	google, fake := key("", 768), key("http://127.0.0.1:8089", 768)
+	if google == fake {
+		t.Error("the same job key for Google and for the fake server")
+	}
+	if key("", 768) != google {
+		t.Error("the job key is not stable")
+	}
+	if key("", 1536) == google {
+		t.Error("the same job key for 768 and 1536 dimensions")
+	}
+}
