@@ -11,3 +11,6 @@ func gemmTNFMA(c *float32, ldc int, n int, a *float32, lda int, units int, b *fl
 
 //go:noescape
 func dot4x2FMA(c *float32, ldc int, a *float32, lda int, b *float32, ldb int, k int)
+
+//go:noescape
+func addRowsFMA(dst *float32, n int, w *float32, idx *int32, np int, first int32, src *float32, lds int)

@@ -57,3 +57,57 @@ func mulNT32(a, b []float32, n, l, k int) []float32 {
 	})
 	return out
 }
+
+// gramTN32 returns aᵀ·a, l × l, for the row-major n × l matrix a: the
+// tiles on and above the diagonal as mulTN32 computes them, mirrored below.
+func gramTN32(a []float32, n, l int) []float64 {
+	out := make([]float64, l*l)
+	t := (l + tileOuter - 1) / tileOuter
+	var tiles [][2]int
+	for tu := 0; tu < t; tu++ {
+		for tc := tu; tc < t; tc++ {
+			tiles = append(tiles, [2]int{tu * tileOuter, tc * tileOuter})
+		}
+	}
+	parallel.Ranges(len(tiles), 1, func(lo, hi int) {
+		tmp := make([]float32, tileOuter*tileOuter)
+		for _, tile := range tiles[lo:hi] {
+			u0, c0 := tile[0], tile[1]
+			nu, nc := min(tileOuter, l-u0), min(tileOuter, l-c0)
+			for r0 := 0; r0 < n; r0 += tileInner {
+				nr := min(tileInner, n-r0)
+				gemm32.TN(nu, nc, nr, a[r0*l+u0:], l, a[r0*l+c0:], l, tmp, nc)
+				for u := 0; u < nu; u++ {
+					row := out[(u0+u)*l+c0 : (u0+u)*l+c0+nc]
+					for c, v := range tmp[u*nc : (u+1)*nc] {
+						row[c] += float64(v)
+					}
+				}
+			}
+		}
+	})
+	for i := 0; i < l; i++ {
+		for j := 0; j < i; j++ {
+			out[i*l+j] = out[j*l+i]
+		}
+	}
+	return out
+}
+
+// mulNT32Upper sets out, n × k, to a·bᵀ for the row-major n × l matrix a
+// and k × l matrix b whose row u is zero past column u (the transpose of
+// an upper triangular matrix): the zero part is skipped.
+func mulNT32Upper(out, a, b []float32, n, l, k int) {
+	clear(out[:n*k])
+	tr, tu := (n+tileRows-1)/tileRows, (k+tileOuter-1)/tileOuter
+	parallel.Ranges(tr*tu, 0, func(lo, hi int) {
+		for t := lo; t < hi; t++ {
+			r0, u0 := (t/tu)*tileRows, (t%tu)*tileOuter
+			nr, nu := min(tileRows, n-r0), min(tileOuter, k-u0)
+			for i0 := 0; i0 < min(l, u0+nu); i0 += tileOuter {
+				ni := min(tileOuter, l-i0)
+				gemm32.NT(nr, nu, ni, a[r0*l+i0:], l, b[u0*l+i0:], l, out[r0*k+u0:], k)
+			}
+		}
+	})
+}

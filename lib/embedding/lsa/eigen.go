@@ -2,8 +2,11 @@ package lsa
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"time"
 
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/lapack/lapack64"
@@ -36,30 +39,44 @@ func topEigen(ctx context.Context, a, at *csr, k, p, q int, seed uint64) (lambda
 	if 2*l >= n {
 		return exactEigen(ctx, a, at, k)
 	}
-	rng := rand.New(rand.NewPCG(seed, 0x5eed_15a_0ff1ce))
-	y := mat.NewDense(n, l, nil)
-	yd := y.RawMatrix().Data
-	for i := range yd {
-		yd[i] = rng.NormFloat64()
+	t0 := time.Now()
+	tick := func(what string) {
+		if os.Getenv("LSATIME") != "" {
+			fmt.Fprintf(os.Stderr, "%8.2fs %s\n", time.Since(t0).Seconds(), what)
+		}
 	}
-	z := mat.NewDense(n, l, nil)
-	var scratch gramScratch
+	rng := rand.New(rand.NewPCG(seed, 0x5eed_15a_0ff1ce))
+	y := make([]float32, n*l)
+	for i := range y {
+		y[i] = float32(rng.NormFloat64())
+	}
+	z := make([]float32, n*l)
+	a32, at32 := a.to32(), at.to32()
+	var scratch gramScratch32
+	orth := func(dst, src []float32) {
+		if !cholQR(dst, src, n, l) {
+			householderQR(dst, src, n, l)
+		}
+		tick("orth")
+	}
 	for it := 0; it < q; it++ {
-		if err := gram(ctx, z, y, a, at, &scratch); err != nil {
+		if err := gram32(ctx, z, y, l, a32, at32, &scratch); err != nil {
 			return nil, nil, err
 		}
-		normalizeColumns(z)
-		y, z = z, y
+		tick("gram")
+		orth(y, z)
 	}
-	orthonormalize(y)
-	if err := gram(ctx, z, y, a, at, &scratch); err != nil {
+	// A second pass makes the basis orthonormal to float32's precision.
+	orth(z, y)
+	y, z = z, y
+	if err := gram32(ctx, z, y, l, a32, at32, &scratch); err != nil {
 		return nil, nil, err
 	}
-	scratch = gramScratch{}
-	y32, z32 := to32(y.RawMatrix().Data), to32(z.RawMatrix().Data)
-	y, z = nil, nil
-	m := mulTN32(y32, z32, n, l, l) // Qᵀ·G·Q
-	z32 = nil
+	scratch = gramScratch32{}
+	tick("gram")
+	m := mulTN32(y, z, n, l, l) // Qᵀ·G·Q
+	z = nil
+	tick("QtGQ")
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
@@ -76,9 +93,26 @@ func topEigen(ctx context.Context, a, at *csr, k, p, q int, seed uint64) (lambda
 			top[c*l+i] = float32(v)
 		}
 	}
-	u = mulNT32(y32, top, n, l, k)
+	tick("symEigen")
+	u = mulNT32(y, top, n, l, k)
 	fixSigns(u, n, k)
+	tick("U")
 	return lambda, u, nil
+}
+
+// householderQR sets q to an orthonormal basis of y's columns by
+// Householder QR in float64: cholQR's fallback when y's columns are
+// dependent (a corpus with many repeated texts).
+func householderQR(q, y []float32, n, l int) {
+	m := mat.NewDense(n, l, nil)
+	d := m.RawMatrix().Data
+	for i, v := range y[:n*l] {
+		d[i] = float64(v)
+	}
+	orthonormalize(m)
+	for i, v := range d {
+		q[i] = float32(v)
+	}
 }
 
 // exactEigen returns the k largest eigenvalues of a·aᵀ and their

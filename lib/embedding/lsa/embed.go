@@ -2,10 +2,12 @@ package lsa
 
 import (
 	"context"
+	"math"
 	"sync"
 
 	"gonum.org/v1/gonum/floats"
 
+	"github.com/embedclassify/embedclassify/internal/gemm32"
 	"github.com/embedclassify/embedclassify/internal/parallel"
 )
 
@@ -39,33 +41,35 @@ func (m *Model) initCache() {
 // termRow returns the cached row of term j (j < m.cache.n).
 func (m *Model) termRow(j int32) []float32 {
 	m.cache.once[j].Do(func() {
-		row := make([]float64, m.dims)
-		m.addPostings(row, j, 1)
-		r32 := make([]float32, m.dims)
-		for c, v := range row {
-			r32[c] = float32(v)
+		row := make([]float32, m.dims)
+		if p, q := m.post.ptr[j], m.post.ptr[j+1]; p < q {
+			gemm32.AddRows(row, m.post.w[p:q], m.post.doc[p:q], 0, m.proj, m.dims)
 		}
-		m.cache.rows[j] = r32
+		m.cache.rows[j] = row
 	})
 	return m.cache.rows[j]
 }
 
 // addPostings adds to acc the projection rows of the training texts that
-// have term j, weighted by w times the term's weight in them.
-func (m *Model) addPostings(acc []float64, j int32, w float64) {
-	k := m.dims
-	for p := m.post.ptr[j]; p < m.post.ptr[j+1]; p++ {
-		d := int(m.post.doc[p])
-		addScaled32(acc, w*float64(m.post.w[p]), m.proj[d*k:(d+1)*k])
+// have term j, weighted by w times the term's weight in them; wts is
+// scratch space.
+func (m *Model) addPostings(acc []float32, j int32, w float32, wts []float32) []float32 {
+	p, q := m.post.ptr[j], m.post.ptr[j+1]
+	if p == q {
+		return wts
 	}
+	wts = wts[:0]
+	for _, v := range m.post.w[p:q] {
+		wts = append(wts, w*v)
+	}
+	gemm32.AddRows(acc, wts, m.post.doc[p:q], 0, m.proj, m.dims)
+	return wts
 }
 
-// addScaled32 adds alpha·x to dst.
-func addScaled32(dst []float64, alpha float64, x []float32) {
-	x = x[:len(dst)]
-	for i, v := range x {
-		dst[i] += alpha * float64(v)
-	}
+// addScaled adds alpha·x to dst.
+func addScaled(dst []float32, alpha float32, x []float32) {
+	w, idx := [1]float32{alpha}, [1]int32{0}
+	gemm32.AddRows(dst, w[:], idx[:], 0, x, len(x))
 }
 
 // Embed returns the L2-normalised vector of every text, in order. A text
@@ -74,12 +78,12 @@ func addScaled32(dst []float64, alpha float64, x []float32) {
 // in float rounding: small batches take another, equivalent route.
 func (m *Model) Embed(ctx context.Context, texts []string) ([][]float32, error) {
 	out := make([][]float32, len(texts))
-	parallel.Ranges(len(texts), 0, func(lo, hi int) {
+	parallel.Ranges(len(texts), 64, func(lo, hi int) {
 		var buf []uint64
-		acc := make([]float64, m.dims)
-		var sims []float64
+		var s scratch
+		acc := make([]float32, m.dims)
 		if len(texts) <= smallBatch {
-			sims = make([]float64, m.nDocs)
+			s.sims = make([]float64, m.nDocs)
 		}
 		for i := lo; i < hi; i++ {
 			if (i-lo)%16 == 0 && ctx.Err() != nil {
@@ -87,17 +91,12 @@ func (m *Model) Embed(ctx context.Context, texts []string) ([][]float32, error) 
 			}
 			buf = textKeys(buf[:0], texts[i], m.feat)
 			r := m.weigh(countTerms(buf))
-			if sims != nil {
-				m.projectBySimilarity(acc, r, sims)
+			if s.sims != nil {
+				m.projectBySimilarity(acc, r, &s)
 			} else {
-				m.projectByTerms(acc, r)
+				m.projectByTerms(acc, r, &s)
 			}
-			normalizeInPlace(acc)
-			v := make([]float32, m.dims)
-			for c, x := range acc {
-				v[c] = float32(x)
-			}
-			out[i] = v
+			out[i] = normalized(acc)
 		}
 	})
 	if err := ctx.Err(); err != nil {
@@ -106,36 +105,65 @@ func (m *Model) Embed(ctx context.Context, texts []string) ([][]float32, error) 
 	return out, nil
 }
 
+// scratch is a worker's scratch space for Embed.
+type scratch struct {
+	wts  []float32 // weights of a term's postings
+	sims []float64 // similarity to every training text
+	docs []int32   // the training texts with a similarity
+}
+
 // projectByTerms sets acc to the projection of the TF-IDF row r, summed
 // term by term.
-func (m *Model) projectByTerms(acc []float64, r sparseRow) {
+func (m *Model) projectByTerms(acc []float32, r sparseRow, s *scratch) {
 	clear(acc)
 	for i, j := range r.ind {
 		if int(j) < m.cache.n {
-			addScaled32(acc, r.val[i], m.termRow(j))
+			addScaled(acc, float32(r.val[i]), m.termRow(j))
 		} else {
-			m.addPostings(acc, j, r.val[i])
+			s.wts = m.addPostings(acc, j, float32(r.val[i]), s.wts)
 		}
 	}
 }
 
 // projectBySimilarity sets acc to the projection of the TF-IDF row r,
-// summed training text by training text: sims (scratch space, one per
-// training text) receives r's similarity to each.
-func (m *Model) projectBySimilarity(acc []float64, r sparseRow, sims []float64) {
+// summed training text by training text: s.sims (one per training text)
+// receives r's similarity to each.
+func (m *Model) projectBySimilarity(acc []float32, r sparseRow, s *scratch) {
 	clear(acc)
-	clear(sims)
+	clear(s.sims)
 	for i, j := range r.ind {
 		for p := m.post.ptr[j]; p < m.post.ptr[j+1]; p++ {
-			sims[m.post.doc[p]] += r.val[i] * float64(m.post.w[p])
+			s.sims[m.post.doc[p]] += r.val[i] * float64(m.post.w[p])
 		}
 	}
-	k := m.dims
-	for d, s := range sims {
-		if s != 0 {
-			addScaled32(acc, s, m.proj[d*k:(d+1)*k])
+	s.wts, s.docs = s.wts[:0], s.docs[:0]
+	for d, v := range s.sims {
+		if v != 0 {
+			s.wts = append(s.wts, float32(v))
+			s.docs = append(s.docs, int32(d))
 		}
 	}
+	if len(s.docs) > 0 {
+		gemm32.AddRows(acc, s.wts, s.docs, 0, m.proj, m.dims)
+	}
+}
+
+// normalized returns v scaled to unit norm (the zero vector stays zero),
+// the norm taken in float64.
+func normalized(v []float32) []float32 {
+	var ss float64
+	for _, x := range v {
+		ss += float64(x) * float64(x)
+	}
+	out := make([]float32, len(v))
+	if ss == 0 {
+		return out
+	}
+	inv := 1 / math.Sqrt(ss)
+	for i, x := range v {
+		out[i] = float32(float64(x) * inv)
+	}
+	return out
 }
 
 // normalizeInPlace scales v to unit norm, leaving the zero vector alone.

@@ -6,6 +6,7 @@ import (
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/embedclassify/embedclassify/internal/gemm32"
 	"github.com/embedclassify/embedclassify/internal/parallel"
 )
 
@@ -112,6 +113,93 @@ func gram(ctx context.Context, dst, y *mat.Dense, a, at *csr, scratch *gramScrat
 				cursor[i] = p
 			}
 		})
+	}
+	return nil
+}
+
+// csr32 is a csr matrix's pattern with its values in float32, for the
+// float32 products of the randomized eigensolver.
+type csr32 struct {
+	rows, cols int
+	ptr        []int
+	ind        []int32
+	val        []float32
+}
+
+// to32 returns a's values in float32, sharing its pattern.
+func (a *csr) to32() *csr32 {
+	return &csr32{rows: a.rows, cols: a.cols, ptr: a.ptr, ind: a.ind, val: to32(a.val)}
+}
+
+// Blocks of gram32: gramCols columns of y at a time (all texts' values of
+// them, 11 MB for 11,314 texts, stay in the last-level cache while every
+// term sums them) and gram32BlockBytes of aᵀ·y's rows at a time (a
+// variable so that tests can use several blocks).
+var gramCols = 256
+
+var gram32BlockBytes = 8 << 20
+
+// gramScratch32 is gram32's scratch space, kept across calls.
+type gramScratch32 struct {
+	block  []float32
+	cursor []int
+}
+
+// gram32 sets dst = a·aᵀ·y for the row-major a.rows × l float32 matrices
+// y and dst, as gram does in float64 and with the same bound on memory:
+// aᵀ·y is never held whole. It works gramCols columns at a time; for each,
+// a block of terms at a time, it sums the block's rows of aᵀ·y in parallel
+// over terms, then adds a's entries in the block times them to dst in
+// parallel over texts. Both sums are made by gemm32.AddRows, in a fixed
+// order (over texts, then over terms, increasing), so the result does not
+// depend on scheduling. at is a's transpose; scratch is reused across
+// calls. It returns ctx's error when cancelled.
+func gram32(ctx context.Context, dst, y []float32, l int, a, at *csr32, scratch *gramScratch32) error {
+	n := a.rows
+	clear(dst[:n*l])
+	cols := min(l, gramCols)
+	perBlock := max(1, min(at.rows, gram32BlockBytes/(4*cols)))
+	if len(scratch.block) < perBlock*cols {
+		scratch.block = make([]float32, perBlock*cols)
+	}
+	if len(scratch.cursor) < n {
+		scratch.cursor = make([]int, n)
+	}
+	cursor := scratch.cursor[:n]
+	for c0 := 0; c0 < l; c0 += cols {
+		w := min(cols, l-c0)
+		block := scratch.block[:perBlock*w]
+		copy(cursor, a.ptr[:n])
+		for j0 := 0; j0 < at.rows; j0 += perBlock {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			j1 := min(j0+perBlock, at.rows)
+			// The terms come most frequent first: small chunks keep the
+			// workers' shares even.
+			parallel.Ranges(j1-j0, 64, func(lo, hi int) {
+				for j := j0 + lo; j < j0+hi; j++ {
+					row := block[(j-j0)*w : (j-j0+1)*w]
+					clear(row)
+					if p, q := at.ptr[j], at.ptr[j+1]; p < q {
+						gemm32.AddRows(row, at.val[p:q], at.ind[p:q], 0, y[c0:], l)
+					}
+				}
+			})
+			parallel.Ranges(n, 512, func(lo, hi int) {
+				for i := lo; i < hi; i++ {
+					p, end := cursor[i], a.ptr[i+1]
+					q := p
+					for q < end && int(a.ind[q]) < j1 {
+						q++
+					}
+					if q > p {
+						gemm32.AddRows(dst[i*l+c0:i*l+c0+w], a.val[p:q], a.ind[p:q], int32(j0), block, w)
+					}
+					cursor[i] = q
+				}
+			})
+		}
 	}
 	return nil
 }

@@ -2,8 +2,11 @@ package lsa
 
 import (
 	"errors"
+	"fmt"
 	"math"
+	"os"
 	"sort"
+	"time"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/lapack/gonum"
@@ -36,6 +39,12 @@ func symEigen(m *mat.Dense) ([]float64, []float64, error) {
 	if l == 1 {
 		return []float64{a[0]}, []float64{1}, nil
 	}
+	t0 := time.Now()
+	tk := func(w string) {
+		if os.Getenv("LSATIME") != "" {
+			fmt.Fprintf(os.Stderr, "   symEigen %s %v\n", w, time.Since(t0))
+		}
+	}
 	var impl gonum.Implementation
 	tau := make([]float64, l-1)
 	work := make([]float64, 1)
@@ -44,7 +53,9 @@ func symEigen(m *mat.Dense) ([]float64, []float64, error) {
 	impl.Dorgtr(blas.Upper, l, a, l, tau, work, -1)
 	work = make([]float64, max(lwork, int(work[0]), 1))
 	impl.Dsytrd(blas.Upper, l, a, l, d, e, tau, work, len(work))
+	tk("dsytrd")
 	impl.Dorgtr(blas.Upper, l, a, l, tau, work, len(work))
+	tk("dorgtr")
 	// m = Q·T·Qᵀ with Q in a; the eigenvectors of m are Q times those of T.
 	// vt is Qᵀ: the rotations that diagonalise T act on its rows.
 	vt := make([]float64, l*l)
@@ -56,9 +67,11 @@ func symEigen(m *mat.Dense) ([]float64, []float64, error) {
 		}
 	})
 	e[l-1] = 0
+	tk("transpose")
 	if err := tql2(d, e, vt); err != nil {
 		return nil, nil, err
 	}
+	tk("tql2")
 	// Ascending order.
 	idx := make([]int, l)
 	for i := range idx {
