@@ -40,6 +40,20 @@ wrow:
 	MOVLQSX      (R8)(CX*4), AX
 	IMULQ        R10, AX
 	ADDQ         DX, AX
+	// Prefetch the row after next: rows are scattered, out of reach of
+	// the hardware prefetcher.
+	LEAQ         2(CX), R12
+	CMPQ         R12, R9
+	JGE          wfma
+	MOVLQSX      (R8)(R12*4), R12
+	IMULQ        R10, R12
+	ADDQ         DX, R12
+	PREFETCHT0   (R12)
+	PREFETCHT0   64(R12)
+	PREFETCHT0   128(R12)
+	PREFETCHT0   192(R12)
+
+wfma:
 	VBROADCASTSS (SI)(CX*4), Y8
 	VFMADD231PS  (AX), Y8, Y0
 	VFMADD231PS  32(AX), Y8, Y1

@@ -89,9 +89,7 @@ func topEigen(ctx context.Context, a, at *csr, k, p, q int, seed uint64) (lambda
 	lambda = make([]float64, k)
 	for c := 0; c < k; c++ {
 		lambda[c] = vals[l-1-c]
-		for i, v := range vecs[(l-1-c)*l : (l-c)*l] {
-			top[c*l+i] = float32(v)
-		}
+		copy(top[c*l:(c+1)*l], vecs[(l-1-c)*l:(l-c)*l])
 	}
 	tick("symEigen")
 	u = mulNT32(y, top, n, l, k)
@@ -136,7 +134,7 @@ func exactEigen(ctx context.Context, a, at *csr, k int) ([]float64, []float32, e
 	for c := 0; c < k; c++ {
 		lambda[c] = vals[n-1-c]
 		for i, v := range vecs[(n-1-c)*n : (n-c)*n] {
-			u[i*k+c] = float32(v)
+			u[i*k+c] = v
 		}
 	}
 	fixSigns(u, n, k)

@@ -6,7 +6,7 @@ import "golang.org/x/sys/cpu"
 var hasFMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 // rotateFMA sets (x[i], y[i]) to (c·x[i] − s·y[i], s·x[i] + c·y[i]) for
-// i < n, n a multiple of 8, with 4-wide fused multiply-adds.
+// i < n, n a multiple of 16, with 8-wide fused multiply-adds.
 //
 //go:noescape
-func rotateFMA(x, y *float64, n int, c, s float64)
+func rotateFMA(x, y *float32, n int, c, s float32)

@@ -137,7 +137,7 @@ func (a *csr) to32() *csr32 {
 // variable so that tests can use several blocks).
 var gramCols = 256
 
-var gram32BlockBytes = 8 << 20
+var gram32BlockBytes = 16 << 20
 
 // gramScratch32 is gram32's scratch space, kept across calls.
 type gramScratch32 struct {

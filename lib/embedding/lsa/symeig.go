@@ -16,8 +16,8 @@ import (
 )
 
 // symEigen returns the eigenvalues of the symmetric part of the square
-// matrix m, ascending, and its eigenvectors as the rows of a row-major
-// l × l slice (row i belongs to eigenvalue i).
+// matrix m, ascending, and its eigenvectors, in float32, as the rows of a
+// row-major l × l slice (row i belongs to eigenvalue i).
 //
 // It is LAPACK's dsyev route — Householder reduction to a tridiagonal
 // matrix (gonum's Dsytrd, Dorgtr), then implicit QL iterations on it
@@ -26,8 +26,12 @@ import (
 // QL sweep are applied to the transposed eigenvector matrix, where each
 // touches two contiguous rows, in parallel over blocks of columns. gonum's
 // Dsteqr applies each rotation to two columns of a row-major matrix, a
-// strided walk through all of it per rotation.
-func symEigen(m *mat.Dense) ([]float64, []float64, error) {
+// strided walk through all of it per rotation. The rotations are applied
+// in float32, which halves the memory they sweep through: the eigenvalues
+// are computed in float64 all the same, and the eigenvectors, whose
+// orthonormality each rotation keeps to float32's rounding, are used in
+// float32.
+func symEigen(m *mat.Dense) ([]float64, []float32, error) {
 	l, _ := m.Dims()
 	a := make([]float64, l*l)
 	for i := 0; i < l; i++ {
@@ -37,7 +41,7 @@ func symEigen(m *mat.Dense) ([]float64, []float64, error) {
 	}
 	d, e := make([]float64, l), make([]float64, l)
 	if l == 1 {
-		return []float64{a[0]}, []float64{1}, nil
+		return []float64{a[0]}, []float32{1}, nil
 	}
 	t0 := time.Now()
 	tk := func(w string) {
@@ -45,27 +49,21 @@ func symEigen(m *mat.Dense) ([]float64, []float64, error) {
 			fmt.Fprintf(os.Stderr, "   symEigen %s %v\n", w, time.Since(t0))
 		}
 	}
-	var impl gonum.Implementation
-	tau := make([]float64, l-1)
-	work := make([]float64, 1)
-	impl.Dsytrd(blas.Upper, l, a, l, d, e, tau, work, -1)
-	lwork := int(work[0])
-	impl.Dorgtr(blas.Upper, l, a, l, tau, work, -1)
-	work = make([]float64, max(lwork, int(work[0]), 1))
-	impl.Dsytrd(blas.Upper, l, a, l, d, e, tau, work, len(work))
-	tk("dsytrd")
-	impl.Dorgtr(blas.Upper, l, a, l, tau, work, len(work))
-	tk("dorgtr")
-	// m = Q·T·Qᵀ with Q in a; the eigenvectors of m are Q times those of T.
-	// vt is Qᵀ: the rotations that diagonalise T act on its rows.
-	vt := make([]float64, l*l)
-	parallel.Ranges(l, 0, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			for j := 0; j < l; j++ {
-				vt[j*l+i] = a[i*l+j]
+	var vt []float32
+	if l >= tridiag32Min {
+		a32 := make([]float32, l*l)
+		for i := 0; i < l; i++ {
+			for j := i; j < l; j++ {
+				a32[i*l+j] = float32(a[i*l+j])
+				a32[j*l+i] = a32[i*l+j]
 			}
 		}
-	})
+		d, e, vt = tridiag32(a32, l)
+		tk("tridiag32")
+	} else {
+		vt = gonumTridiag(a, l, d, e)
+		tk("dsytrd")
+	}
 	e[l-1] = 0
 	tk("transpose")
 	if err := tql2(d, e, vt); err != nil {
@@ -79,12 +77,39 @@ func symEigen(m *mat.Dense) ([]float64, []float64, error) {
 	}
 	sort.SliceStable(idx, func(i, j int) bool { return d[idx[i]] < d[idx[j]] })
 	vals := make([]float64, l)
-	vecs := a // Q is no longer needed
+	vecs := make([]float32, l*l)
 	for r, i := range idx {
 		vals[r] = d[i]
 		copy(vecs[r*l:(r+1)*l], vt[i*l:(i+1)*l])
 	}
 	return vals, vecs, nil
+}
+
+// gonumTridiag reduces the symmetric l × l matrix a (upper triangle) to
+// tridiagonal form with gonum's Dsytrd, sets its diagonal d and
+// off-diagonal e, and returns Qᵀ in float32, Q being the reduction's
+// orthogonal matrix (a = Q·T·Qᵀ).
+func gonumTridiag(a []float64, l int, d, e []float64) []float32 {
+	var impl gonum.Implementation
+	tau := make([]float64, l-1)
+	work := make([]float64, 1)
+	impl.Dsytrd(blas.Upper, l, a, l, d, e, tau, work, -1)
+	lwork := int(work[0])
+	impl.Dorgtr(blas.Upper, l, a, l, tau, work, -1)
+	work = make([]float64, max(lwork, int(work[0]), 1))
+	impl.Dsytrd(blas.Upper, l, a, l, d, e, tau, work, len(work))
+	impl.Dorgtr(blas.Upper, l, a, l, tau, work, len(work))
+	// The eigenvectors of a are Q times those of T: the rotations that
+	// diagonalise T act on the rows of Qᵀ.
+	vt := make([]float32, l*l)
+	parallel.Ranges(l, 0, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			for j := 0; j < l; j++ {
+				vt[j*l+i] = float32(a[i*l+j])
+			}
+		}
+	})
+	return vt
 }
 
 // errNoConvergence is returned when the QL iterations do not converge.
@@ -97,9 +122,9 @@ var errNoConvergence = errors.New("lsa: the eigendecomposition did not converge"
 // the row-major n × n matrix vt, so that row i of vt ends as the
 // eigenvector of d[i] when vt starts as the transpose of the reduction's
 // orthogonal matrix.
-func tql2(d, e, vt []float64) error {
+func tql2(d, e []float64, vt []float32) error {
 	n := len(d)
-	cs, sn := make([]float64, n), make([]float64, n)
+	cs, sn := make([]float32, n), make([]float32, n)
 	var f, tst1 float64
 	const eps = 0x1p-52
 	iters := 0
@@ -144,7 +169,7 @@ func tql2(d, e, vt []float64) error {
 				c = p / r
 				p = c*d[i] - s*g
 				d[i+1] = h + s*(c*g+s*d[i])
-				cs[i], sn[i] = c, s
+				cs[i], sn[i] = float32(c), float32(s)
 			}
 			rotateRows(vt, n, l, m, cs, sn)
 			p = -s * s2 * c3 * el1 * e[l] / dl1
@@ -175,7 +200,7 @@ const rotateRowsBlock = 256
 // (vt[i], vt[i+1]) ← (c·vt[i] − s·vt[i+1], s·vt[i] + c·vt[i+1]). Each
 // column is rotated in the same order whatever the split, so the result
 // does not depend on scheduling.
-func rotateRows(vt []float64, n, l, m int, cs, sn []float64) {
+func rotateRows(vt []float32, n, l, m int, cs, sn []float32) {
 	blocks := (n + rotateRowsBlock - 1) / rotateRowsBlock
 	apply := func(lo, hi int) {
 		for b := lo; b < hi; b++ {
@@ -194,11 +219,11 @@ func rotateRows(vt []float64, n, l, m int, cs, sn []float64) {
 }
 
 // rotate sets (x[k], y[k]) to (c·x[k] − s·y[k], s·x[k] + c·y[k]).
-func rotate(x, y []float64, c, s float64) {
+func rotate(x, y []float32, c, s float32) {
 	y = y[:len(x)]
-	if n8 := len(x) &^ 7; hasFMA && n8 > 0 {
-		rotateFMA(&x[0], &y[0], n8, c, s)
-		x, y = x[n8:], y[n8:]
+	if n16 := len(x) &^ 15; hasFMA && n16 > 0 {
+		rotateFMA(&x[0], &y[0], n16, c, s)
+		x, y = x[n16:], y[n16:]
 	}
 	for k, xk := range x {
 		yk := y[k]
