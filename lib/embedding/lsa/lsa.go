@@ -43,11 +43,15 @@
 // 20 Newsgroups; the package's quality test and benchmark measure it, and
 // the figures are in the repository's README.
 //
-// Dense algebra uses gonum (BLAS, LAPACK's QR and tridiagonal reduction)
-// and, for the products that dominate, the float32 vector kernels of
-// internal/gemm32; the sparse products and the tridiagonal eigensolver are
-// done here (see symEigen), as gonum has no sparse matrices and its
-// eigensolver is many times slower for the sizes needed here.
+// The fit's large products are float32, made with the vector kernels of
+// internal/gemm32: the sparse products with the Gram matrix, the
+// CholeskyQR orthonormalisations and the products with the basis. gonum
+// does the small float64 steps (the Cholesky factorisations, and the
+// tridiagonal reduction of eigenproblems below a thousand rows) and the
+// Householder QR kept as a fallback; the tridiagonal reduction of larger
+// eigenproblems and the eigensolver are done here (see symEigen and
+// tridiag32), as gonum has no sparse matrices, no float32 LAPACK, and its
+// serial float64 routines take several times longer at these sizes.
 package lsa
 
 import (
@@ -384,7 +388,7 @@ func (m *Model) setPostings(at *csr) {
 // vectors of different fits.
 func fingerprint(texts []string, cfg Config) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "lsa5|%g|%d|%d|%g|%d|%t|%d|%d|%d|%g|%d|%d|%d|", cfg.IDFPower, cfg.Dims, cfg.MinDF, cfg.MaxDF, cfg.MaxFeatures, cfg.Unigrams, cfg.CharMin, cfg.CharMax, cfg.TitleRepeat, cfg.Whiten, cfg.PowerIters, cfg.Oversample, cfg.Seed)
+	fmt.Fprintf(h, "lsa6|%g|%d|%d|%g|%d|%t|%d|%d|%d|%g|%d|%d|%d|", cfg.IDFPower, cfg.Dims, cfg.MinDF, cfg.MaxDF, cfg.MaxFeatures, cfg.Unigrams, cfg.CharMin, cfg.CharMax, cfg.TitleRepeat, cfg.Whiten, cfg.PowerIters, cfg.Oversample, cfg.Seed)
 	var n [8]byte
 	for _, t := range texts {
 		binary.LittleEndian.PutUint64(n[:], uint64(len(t)))

@@ -192,7 +192,7 @@ func BenchmarkQualityFullSplits(b *testing.B) {
 // fitHeapLimit is the budget of the fit on all of 20 Newsgroups' training
 // texts: the high-water mark of the heap (live objects and garbage not yet
 // collected), well inside the 2 GiB of a whole 'run --all'.
-const fitHeapLimit = 1200 << 20
+const fitHeapLimit = 900 << 20
 
 // BenchmarkFitAll20 fits the embedder on all 11,314 training texts with the
 // defaults (2048 components) and fails when the fit's heap peaks above

@@ -2,11 +2,8 @@ package lsa
 
 import (
 	"errors"
-	"fmt"
 	"math"
-	"os"
 	"sort"
-	"time"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/lapack/gonum"
@@ -43,12 +40,6 @@ func symEigen(m *mat.Dense) ([]float64, []float32, error) {
 	if l == 1 {
 		return []float64{a[0]}, []float32{1}, nil
 	}
-	t0 := time.Now()
-	tk := func(w string) {
-		if os.Getenv("LSATIME") != "" {
-			fmt.Fprintf(os.Stderr, "   symEigen %s %v\n", w, time.Since(t0))
-		}
-	}
 	var vt []float32
 	if l >= tridiag32Min {
 		a32 := make([]float32, l*l)
@@ -59,17 +50,13 @@ func symEigen(m *mat.Dense) ([]float64, []float32, error) {
 			}
 		}
 		d, e, vt = tridiag32(a32, l)
-		tk("tridiag32")
 	} else {
 		vt = gonumTridiag(a, l, d, e)
-		tk("dsytrd")
 	}
 	e[l-1] = 0
-	tk("transpose")
 	if err := tql2(d, e, vt); err != nil {
 		return nil, nil, err
 	}
-	tk("tql2")
 	// Ascending order.
 	idx := make([]int, l)
 	for i := range idx {
