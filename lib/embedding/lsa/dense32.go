@@ -10,7 +10,7 @@ import (
 const (
 	tileInner = 512 // rows of both operands per step of mulTN32
 	tileOuter = 256 // rows or columns of the result per task
-	tileRows  = 64  // rows of the result per task of mulNT32
+	tileRows  = 64  // rows of the result per task of mulNT32 and solveUpper32
 )
 
 // mulTN32 returns aᵀ·b, la × lb, for the row-major n × la matrix a and
@@ -92,22 +92,4 @@ func gramTN32(a []float32, n, l int) []float64 {
 		}
 	}
 	return out
-}
-
-// mulNT32Upper sets out, n × k, to a·bᵀ for the row-major n × l matrix a
-// and k × l matrix b whose row u is zero past column u (the transpose of
-// an upper triangular matrix): the zero part is skipped.
-func mulNT32Upper(out, a, b []float32, n, l, k int) {
-	clear(out[:n*k])
-	tr, tu := (n+tileRows-1)/tileRows, (k+tileOuter-1)/tileOuter
-	parallel.Ranges(tr*tu, 0, func(lo, hi int) {
-		for t := lo; t < hi; t++ {
-			r0, u0 := (t/tu)*tileRows, (t%tu)*tileOuter
-			nr, nu := min(tileRows, n-r0), min(tileOuter, k-u0)
-			for i0 := 0; i0 < min(l, u0+nu); i0 += tileOuter {
-				ni := min(tileOuter, l-i0)
-				gemm32.NT(nr, nu, ni, a[r0*l+i0:], l, b[u0*l+i0:], l, out[r0*k+u0:], k)
-			}
-		}
-	})
 }
