@@ -3,8 +3,6 @@ package lsa
 import (
 	"fmt"
 	"math"
-	"os"
-	"time"
 
 	"github.com/embedclassify/embedclassify/internal/gemm32"
 	"github.com/embedclassify/embedclassify/internal/parallel"
@@ -58,18 +56,12 @@ const (
 // factorisation and the check take about 0.1 s, the Gram matrix and the
 // solve 0.6 s each.
 func cholQR(q, y []float32, n, l int) bool {
-	t0 := time.Now()
 	w := gramTN32(y, n, l)
-	t1 := time.Now()
 	rf, ok := factorGram(w, l)
 	if !ok {
 		return false
 	}
-	t2 := time.Now()
 	solveUpper32(q, y, w, n, l, rf)
-	if os.Getenv("LSATIME") != "" {
-		fmt.Fprintf(os.Stderr, "   cholQR: gram %v chol %v solve %v\n", t1.Sub(t0), t2.Sub(t1), time.Since(t2))
-	}
 	return true
 }
 

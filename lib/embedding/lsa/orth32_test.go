@@ -273,10 +273,10 @@ func TestCholQRRejectsIllConditioned(t *testing.T) {
 
 // BenchmarkCholQR times cholQR at the size of the 20 newsgroups fit: the
 // 11,314 training texts and l = 2,058 columns (k = 2,048 components and
-// p = 10), on a Gaussian matrix ("all"), and the part between the Gram
-// matrix and the triangular solve: factorGram, the factorisation of yᵀ·y
-// and the check of its condition number ("factor"). Run with LSATIME=1 to see all's
-// phases.
+// p = 10), on a Gaussian matrix ("all"), and its three parts: the Gram
+// matrix yᵀ·y ("gram"), factorGram, the factorisation of yᵀ·y and the
+// check of its condition number ("factor"), and the triangular solve
+// ("solve").
 func BenchmarkCholQR(b *testing.B) {
 	const n, l = 11314, 2058
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -284,17 +284,22 @@ func BenchmarkCholQR(b *testing.B) {
 	for i := range y {
 		y[i] = float32(rng.NormFloat64())
 	}
+	q := make([]float32, n*l)
 	b.Run("all", func(b *testing.B) {
-		q := make([]float32, n*l)
 		for b.Loop() {
 			if !cholQR(q, y, n, l) {
 				b.Fatal("cholQR failed on a Gaussian matrix")
 			}
 		}
 	})
+	b.Run("gram", func(b *testing.B) {
+		for b.Loop() {
+			gramTN32(y, n, l)
+		}
+	})
+	w0 := gramTN32(y, n, l)
+	w := make([]float64, l*l)
 	b.Run("factor", func(b *testing.B) {
-		w0 := gramTN32(y, n, l)
-		w := make([]float64, l*l)
 		for b.Loop() {
 			b.StopTimer()
 			copy(w, w0)
@@ -302,6 +307,16 @@ func BenchmarkCholQR(b *testing.B) {
 			if _, ok := factorGram(w, l); !ok {
 				b.Fatal("factorGram failed on a Gaussian matrix")
 			}
+		}
+	})
+	b.Run("solve", func(b *testing.B) {
+		copy(w, w0)
+		rf, ok := factorGram(w, l)
+		if !ok {
+			b.Fatal("factorGram failed on a Gaussian matrix")
+		}
+		for b.Loop() {
+			solveUpper32(q, y, w, n, l, rf)
 		}
 	})
 }
