@@ -134,7 +134,9 @@ func (a *csr) to32() *csr32 {
 // Blocks of gram32: gramCols columns of y at a time (all texts' values of
 // them, 11 MB for 11,314 texts, stay in the last-level cache while every
 // term sums them) and gram32BlockBytes of aᵀ·y's rows at a time (a
-// variable so that tests can use several blocks).
+// variable so that tests can use several blocks), but no more than that
+// column slice of y itself (at least 4 MB), so that the fit's memory grows
+// with the texts, never with the vocabulary.
 var gramCols = 256
 
 var gram32BlockBytes = 16 << 20
@@ -158,7 +160,7 @@ func gram32(ctx context.Context, dst, y []float32, l int, a, at *csr32, scratch 
 	n := a.rows
 	clear(dst[:n*l])
 	cols := min(l, gramCols)
-	perBlock := max(1, min(at.rows, gram32BlockBytes/(4*cols)))
+	perBlock := max(1, min(at.rows, min(gram32BlockBytes, max(4<<20, 4*n*cols))/(4*cols)))
 	if len(scratch.block) < perBlock*cols {
 		scratch.block = make([]float32, perBlock*cols)
 	}
