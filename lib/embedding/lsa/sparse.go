@@ -132,12 +132,12 @@ func (a *csr) to32() *csr32 {
 }
 
 // Blocks of gram32: gramCols columns of y at a time (all texts' values of
-// them, 11 MB for 11,314 texts, stay in the last-level cache while every
-// term sums them) and gram32BlockBytes of aᵀ·y's rows at a time (a
-// variable so that tests can use several blocks), but no more than that
-// column slice of y itself (at least 4 MB), so that the fit's memory grows
-// with the texts, never with the vocabulary.
-var gramCols = 256
+// them stay in the last-level cache while every term sums them) and
+// gram32BlockBytes of aᵀ·y's rows at a time (a variable so that tests can
+// use several blocks), but no more than that column slice of y itself (at
+// least 4 MB), so that the fit's memory grows with the texts, never with
+// the vocabulary.
+const gramCols = 256
 
 var gram32BlockBytes = 16 << 20
 
