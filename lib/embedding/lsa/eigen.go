@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"sync/atomic"
 
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/lapack/lapack64"
@@ -48,6 +49,7 @@ func topEigen(ctx context.Context, a, at *csr, k, p, q int, seed uint64) (lambda
 	var scratch gramScratch32
 	orth := func(dst, src []float32) {
 		if !cholQR(dst, src, n, l) {
+			householderFallbacks.Add(1)
 			householderQR(dst, src, n, l)
 		}
 	}
@@ -84,6 +86,10 @@ func topEigen(ctx context.Context, a, at *csr, k, p, q int, seed uint64) (lambda
 	fixSigns(u, n, k)
 	return lambda, u, nil
 }
+
+// householderFallbacks counts the orthonormalisations that fell back to
+// householderQR, for the tests.
+var householderFallbacks atomic.Int64
 
 // householderQR sets q to an orthonormal basis of y's columns by
 // Householder QR in float64: cholQR's fallback when y's columns are

@@ -4,12 +4,13 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/embedclassify/embedclassify/internal/gemm32"
-	"github.com/embedclassify/embedclassify/internal/parallel"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/lapack/gonum"
 	"gonum.org/v1/gonum/lapack/lapack64"
+
+	"github.com/embedclassify/embedclassify/internal/gemm32"
+	"github.com/embedclassify/embedclassify/internal/parallel"
 )
 
 // maxGramCond is the largest condition number of yᵀ·y that cholQR
