@@ -137,9 +137,7 @@ func exactEigen(ctx context.Context, a, at *csr, k int) ([]float64, []float32, e
 // to32 returns x in float32.
 func to32(x []float64) []float32 {
 	y := make([]float32, len(x))
-	for i, v := range x {
-		y[i] = float32(v)
-	}
+	toFloat32(y, x)
 	return y
 }
 

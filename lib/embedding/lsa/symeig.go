@@ -17,9 +17,10 @@ import (
 // row-major l × l slice (row i belongs to eigenvalue i).
 //
 // It is LAPACK's dsyev route — Householder reduction to a tridiagonal
-// matrix (gonum's Dsytrd, Dorgtr), then implicit QL iterations on it
-// (EISPACK's tql2) — with one change that makes it many times faster than
-// gonum's Dsyev for a thousand rows and more: the plane rotations of each
+// matrix (gonum's Dsytrd, Dorgtr, or tridiag32 in float32 from
+// tridiag32Min rows on), then implicit QL iterations on it (EISPACK's
+// tql2) — with one change that makes it many times faster than gonum's
+// Dsyev for a thousand rows and more: the plane rotations of each
 // QL sweep are applied to the transposed eigenvector matrix, where each
 // touches two contiguous rows, in parallel over blocks of columns. gonum's
 // Dsteqr applies each rotation to two columns of a row-major matrix, a

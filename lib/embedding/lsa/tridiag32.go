@@ -119,12 +119,6 @@ func tridiag32(a []float32, l int) (d, e []float64, qt []float32) {
 		})
 	}
 	qt = make([]float32, l*l)
-	parallel.Ranges(l, 0, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			for j := 0; j < l; j++ {
-				qt[j*l+i] = q[i*l+j]
-			}
-		}
-	})
+	transposeRows(qt, q, l, 0, l)
 	return d, e, qt
 }
